@@ -1,0 +1,186 @@
+"""`load_site`: the one path from a content folder to a linked index, shared by check and build.
+
+Stages: find the files, read each into a located document, check each file's structure
+and meaning, check references between files, and only when no error remains build the
+records and the index. Every stage adds to one list of problems, so an editor sees all
+of them in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import index as linking
+from generator.load import Document, read_document
+from generator.model import (
+    Actor,
+    Event,
+    Place,
+    actor_from_data,
+    event_from_data,
+    place_from_data,
+    site_from_data,
+)
+from generator.problems import Problem, error, has_errors, sort_problems, warning
+from generator.validate import SLUG, Kind, check_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+FOLDERS: dict[str, Kind] = {"events": "event", "actors": "actor", "places": "place"}
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFile:
+    kind: Kind
+    id: str
+    path: Path
+    source_path: str
+    """The path as the editor sees it: the content folder as given, then the file."""
+
+
+def _display(content_dir: Path, path: Path) -> str:
+    return (content_dir / path.relative_to(content_dir)).as_posix()
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under `folder`, sorted, never following a symlinked directory."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def find_content_files(content_dir: Path) -> tuple[list[ContentFile], list[Problem]]:
+    """Every content file by kind; stray files and escaping symlinks are reported."""
+    files: list[ContentFile] = []
+    problems: list[Problem] = []
+    site_path = content_dir / "site.yaml"
+    if site_path.is_file():
+        files.append(ContentFile("site", "site", site_path, _display(content_dir, site_path)))
+    else:
+        problems.append(error(_display(content_dir, site_path), 1, 1, "site.yaml is missing"))
+    for folder, kind in FOLDERS.items():
+        for path in _walk(content_dir / folder):
+            shown = _display(content_dir, path)
+            if not path.name.endswith(YAML_SUFFIXES):
+                problems.append(warning(shown, 1, 1, "not read: content files end in .yaml"))
+            elif path.is_symlink() and not _is_inside(path, content_dir):
+                problems.append(
+                    error(shown, 1, 1, "symlink points outside the content folder; not read")
+                )
+            else:
+                stem = path.name.rsplit(".", 1)[0]
+                files.append(ContentFile(kind, stem, path, shown))
+    return files, problems
+
+
+def _check_ids(files: list[ContentFile]) -> Iterator[Problem]:
+    first: dict[tuple[str, str], ContentFile] = {}
+    for item in files:
+        if item.kind == "site":
+            continue
+        if not SLUG.match(item.id):
+            yield error(
+                item.source_path,
+                1,
+                1,
+                f"file name '{item.id}' is not a valid id: use lower-case letters, digits and "
+                "single hyphens, e.g. kursk-oblast.yaml",
+            )
+        key = (item.kind, item.id)
+        if key in first:
+            yield error(
+                item.source_path,
+                1,
+                1,
+                f"{item.kind} id '{item.id}' is already used by {first[key].source_path}",
+            )
+        else:
+            first[key] = item
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedContent:
+    files: tuple[ContentFile, ...]
+    documents: dict[str, Document]
+    """source_path -> parsed document, for files that could be parsed."""
+
+
+def read_tree(content_dir: Path) -> tuple[LoadedContent, list[Problem]]:
+    files, problems = find_content_files(content_dir)
+    problems.extend(_check_ids(files))
+    documents: dict[str, Document] = {}
+    for item in files:
+        document, file_problems = read_document(item.path, item.source_path)
+        problems.extend(file_problems)
+        if document is not None:
+            documents[item.source_path] = document
+    return LoadedContent(tuple(files), documents), problems
+
+
+def check_references(loaded: LoadedContent) -> list[Problem]:
+    by_kind: dict[Kind, dict[str, Document]] = {"event": {}, "actor": {}, "place": {}}
+    for item in loaded.files:
+        document = loaded.documents.get(item.source_path)
+        if item.kind != "site" and document is not None:
+            by_kind[item.kind].setdefault(item.id, document)
+    known = linking.KnownIds(
+        events=frozenset(f.id for f in loaded.files if f.kind == "event"),
+        actors=frozenset(f.id for f in loaded.files if f.kind == "actor"),
+        places=frozenset(f.id for f in loaded.files if f.kind == "place"),
+    )
+    problems: list[Problem] = []
+    for event_id, document in by_kind["event"].items():
+        problems.extend(linking.check_event_references(event_id, document, known))
+    for document in by_kind["actor"].values():
+        problems.extend(linking.check_actor_references(document, known))
+    for document in by_kind["place"].values():
+        problems.extend(linking.check_place_references(document, known))
+    problems.extend(linking.check_cycles(by_kind["actor"], "part_of", "actor"))
+    problems.extend(linking.check_cycles(by_kind["place"], "within", "place"))
+    return problems
+
+
+def build_records(loaded: LoadedContent) -> linking.SiteIndex:
+    """Only called on content without errors, so every record is complete."""
+    events: list[Event] = []
+    actors: list[Actor] = []
+    places: list[Place] = []
+    site = None
+    for item in loaded.files:
+        data = loaded.documents[item.source_path].data
+        if item.kind == "site":
+            site = site_from_data(data)
+        elif item.kind == "event":
+            events.append(event_from_data(item.id, item.source_path, data))
+        elif item.kind == "actor":
+            actors.append(actor_from_data(item.id, item.source_path, data))
+        else:
+            places.append(place_from_data(item.id, item.source_path, data))
+    assert site is not None
+    return linking.build_index(site, events, actors, places)
+
+
+def load_site(content_dir: Path) -> tuple[linking.SiteIndex | None, list[Problem]]:
+    """The content folder as a linked index, or None; plus every problem, sorted."""
+    loaded, problems = read_tree(content_dir)
+    for item in loaded.files:
+        document = loaded.documents.get(item.source_path)
+        if document is not None:
+            problems.extend(check_file(document, item.kind))
+    problems.extend(check_references(loaded))
+    problems = sort_problems(problems)
+    if has_errors(problems):
+        return None, problems
+    return build_records(loaded), problems
