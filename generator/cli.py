@@ -33,22 +33,45 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     def content_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="DIR",
-                         help="content folder (default: content)")
+        sub.add_argument(
+            "--content",
+            type=Path,
+            default=DEFAULT_CONTENT,
+            metavar="DIR",
+            help="content folder (default: content)",
+        )
 
     def format_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--format", choices=sorted(FORMATTERS), default=None,
-                         help="problem output format (default: github under GitHub Actions, else text)")
+        sub.add_argument(
+            "--format",
+            choices=sorted(FORMATTERS),
+            default=None,
+            help="problem output format (default: github under GitHub Actions, else text)",
+        )
 
     def build_options(sub: argparse.ArgumentParser) -> None:
         content_option(sub)
         format_option(sub)
-        sub.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                         help="output folder (default: site)")
-        sub.add_argument("--base-url", default=None, metavar="URL",
-                         help="absolute URL the site is published at (overrides site.yaml)")
-        sub.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                         help="cache folder (default: .cache next to the output folder)")
+        sub.add_argument(
+            "--out",
+            type=Path,
+            default=DEFAULT_OUT,
+            metavar="DIR",
+            help="output folder (default: site)",
+        )
+        sub.add_argument(
+            "--base-url",
+            default=None,
+            metavar="URL",
+            help="absolute URL the site is published at (overrides site.yaml)",
+        )
+        sub.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="cache folder (default: .cache next to the output folder)",
+        )
         sub.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
 
     build = verbs.add_parser("build", help="validate the content and write the site (default)")

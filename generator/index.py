@@ -117,9 +117,7 @@ def _list(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
     return list(enumerate(value)) if isinstance(value, list) else []
 
 
-def check_event_references(
-    event_id: str, document: Document, known: KnownIds
-) -> Iterator[Problem]:
+def check_event_references(event_id: str, document: Document, known: KnownIds) -> Iterator[Problem]:
     data = document.data
     for n, place in _list(data, "places"):
         yield from _reference(document, ("places", n), place, known.places, "place", "places")
@@ -166,9 +164,7 @@ def find_cycles(parents: Mapping[str, str | None]) -> list[tuple[str, ...]]:
     return sorted(cycles)
 
 
-def check_cycles(
-    documents: Mapping[str, Document], key: str, noun: str
-) -> Iterator[Problem]:
+def check_cycles(documents: Mapping[str, Document], key: str, noun: str) -> Iterator[Problem]:
     parents = {
         item_id: value if isinstance(value := doc.data.get(key), str) else None
         for item_id, doc in documents.items()

@@ -123,7 +123,7 @@ class _TreeBuilder:
         self.problems: list[Problem] = []
         self.documents = 0
 
-    def refuse(self, mark: yaml.Mark, message: str) -> _Refused:
+    def refuse(self, mark: Any, message: str) -> _Refused:
         return _Refused(error(self.source_path, mark.line + 1, mark.column + 1, message))
 
     def feed(self, event: yaml.Event) -> None:
@@ -173,7 +173,8 @@ class _TreeBuilder:
 
     def add_key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
         key = event.value
-        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        mark: Any = event.start_mark
+        line, col = mark.line + 1, mark.column + 1
         if key in frame.key_lines:
             self.problems.append(
                 error(
@@ -204,7 +205,7 @@ class _TreeBuilder:
         path, attached = self.attach(container, event.start_mark)
         self.stack.append(_Frame(container, path, attached))
 
-    def attach(self, value: Any, mark: yaml.Mark) -> tuple[KeyPath, bool]:
+    def attach(self, value: Any, mark: Any) -> tuple[KeyPath, bool]:
         """Place a value in its parent; returns its key path and whether it was kept."""
         position = (mark.line + 1, mark.column + 1)
         if not self.stack:

@@ -30,7 +30,9 @@ Kind = Literal["site", "event", "actor", "place"]
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$")
+BCP47 = re.compile(
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$"
+)
 
 _KIND_NOUN = {"site": "site.yaml", "event": "an event", "actor": "an actor", "place": "a place"}
 _TYPE_NAMES = {
@@ -116,12 +118,13 @@ def _translate(
     path: KeyPath = tuple(schema_error.absolute_path)
     line, col = document.locate(path)
     name = field_name(path)
-    validator = schema_error.validator
-    value = schema_error.validator_value
-    instance = schema_error.instance
+    validator: Any = schema_error.validator
+    value: Any = schema_error.validator_value
+    instance: Any = schema_error.instance
+    schema: Any = schema_error.schema
     file = document.source_path
     if validator == "additionalProperties":
-        allowed = sorted(schema_error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(instance) - set(allowed)):
             key_line, key_col = document.locate_key((*path, key))
             where = f" in {name}" if path else f" in {_KIND_NOUN[kind]}"
@@ -156,7 +159,8 @@ def _translate_alternatives(
         return
     path: KeyPath = tuple(schema_error.absolute_path)
     line, col = document.locate(path)
-    described = schema_error.schema.get("description", "")
+    schema: Any = schema_error.schema
+    described = schema.get("description", "")
     yield error(
         document.source_path,
         line,
@@ -170,7 +174,7 @@ def _message(
 ) -> str:
     if validator == "type":
         expected = value if isinstance(value, list) else [value]
-        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        wanted = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
         return f"{name} must be {wanted}, not {describe_type(instance)}"
     if validator == "pattern":
         return _pattern_message(name, value, instance)
@@ -292,10 +296,14 @@ def _check_site(document: Document) -> Iterator[Problem]:
     if isinstance(base_url, str) and not (
         is_http_url(base_url) and base_url.startswith("https://")
     ):
-        yield _at(document, ("base_url",), f"base_url '{base_url}' must be an absolute https address")
+        yield _at(
+            document, ("base_url",), f"base_url '{base_url}' must be an absolute https address"
+        )
     language = data.get("language")
     if isinstance(language, str) and not BCP47.match(language):
-        yield _at(document, ("language",), f"'{language}' is not a BCP 47 language tag such as en or uk")
+        yield _at(
+            document, ("language",), f"'{language}' is not a BCP 47 language tag such as en or uk"
+        )
 
 
 def _check_event(document: Document) -> Iterator[Problem]:
@@ -319,9 +327,9 @@ def _check_event(document: Document) -> Iterator[Problem]:
 
 def _check_urls(document: Document, path: KeyPath) -> Iterator[Problem]:
     value = _get(document.data, path)
-    if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
-        if not is_http_url(value):
-            yield _at(document, path, f"{field_name(path)} '{value}' is not a valid web address")
+    is_web = isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+    if is_web and not is_http_url(value):
+        yield _at(document, path, f"{field_name(path)} '{value}' is not a valid web address")
 
 
 def _check_sources(document: Document) -> Iterator[Problem]:
@@ -350,9 +358,7 @@ def _check_sources(document: Document) -> Iterator[Problem]:
 
 
 def _check_claims(document: Document) -> Iterator[Problem]:
-    source_urls = {
-        source.get("url") for _, source in _items(document.data, "sources")
-    }
+    source_urls = {source.get("url") for _, source in _items(document.data, "sources")}
     seen_ids: dict[str, int] = {}
     for n, claim in _items(document.data, "claims"):
         claim_id = claim.get("id", str(n + 1))
@@ -367,7 +373,11 @@ def _check_claims(document: Document) -> Iterator[Problem]:
             seen_ids.setdefault(claim_id, n)
         source = claim.get("source")
         if source is None:
-            yield _warn_at(document, ("claims", n), "claim has no source: add 'source' with the url of one of this event's sources")
+            yield _warn_at(
+                document,
+                ("claims", n),
+                "claim has no source: add 'source' with the url of one of this event's sources",
+            )
         elif isinstance(source, str) and source not in source_urls:
             yield _at(
                 document,

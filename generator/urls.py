@@ -1,0 +1,99 @@
+"""Every output path of the site, and relative links between them, in one place.
+
+An `out_path` is a POSIX path relative to the site root (`events/kursk/index.html`).
+Pages link to each other with relative URLs that name `index.html` explicitly, so the
+site works from any sub-path and when opened straight from disk; `base_url` is used
+only for absolute URLs (canonical links, feeds, sitemap).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from generator.dates import PartialDate
+
+INDEX = "index.html"
+
+
+def home(page: int = 1) -> str:
+    return INDEX if page == 1 else f"page/{page}/{INDEX}"
+
+
+def event(event_id: str) -> str:
+    return f"events/{event_id}/{INDEX}"
+
+
+def claim_anchor(claim_id: str) -> str:
+    return f"claim-{claim_id}"
+
+
+def actor(actor_id: str) -> str:
+    return f"actors/{actor_id}/{INDEX}"
+
+
+def place(place_id: str) -> str:
+    return f"places/{place_id}/{INDEX}"
+
+
+def tag(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/{INDEX}"
+
+
+def actors_index() -> str:
+    return f"actors/{INDEX}"
+
+
+def places_index() -> str:
+    return f"places/{INDEX}"
+
+
+def tags_index() -> str:
+    return f"tags/{INDEX}"
+
+
+def sources_index() -> str:
+    return f"sources/{INDEX}"
+
+
+def search() -> str:
+    return f"search/{INDEX}"
+
+
+def year(number: int) -> str:
+    return f"{number:04d}/{INDEX}"
+
+
+def month(number_year: int, number_month: int) -> str:
+    return f"{number_year:04d}/{number_month:02d}/{INDEX}"
+
+
+def archive_for(date: PartialDate) -> str:
+    """The month archive for a dated event, or the year page for a year-only one."""
+    if date.month is None:
+        return year(date.year)
+    return month(date.year, date.month)
+
+
+def day_anchor(date: PartialDate) -> str:
+    return f"d-{date.iso()}"
+
+
+def feed(hub_out_path: str | None = None) -> str:
+    """`feed.xml` for the site, or `actors/x/feed.xml` beside a hub page."""
+    if hub_out_path is None:
+        return "feed.xml"
+    return posixpath.join(posixpath.dirname(hub_out_path), "feed.xml")
+
+
+def relative(from_out_path: str, to_out_path: str) -> str:
+    """A link from one page to another that works from disk and any sub-path."""
+    start = posixpath.dirname(from_out_path) or "."
+    target = posixpath.relpath(to_out_path, start)
+    return quote(target, safe="/#%._-~")
+
+
+def absolute(base_url: str, out_path: str) -> str:
+    """The public URL of a page; `index.html` is dropped for canonical links."""
+    path = out_path[: -len(INDEX)] if out_path.endswith(INDEX) else out_path
+    return base_url.rstrip("/") + "/" + quote(path, safe="/#%._-~")
