@@ -138,10 +138,11 @@ class Place:
     description: str
 
 
-def _date(text: str | None) -> PartialDate | None:
+def _date(text: str | int | None) -> PartialDate | None:
+    """Dates arrive as text; an unquoted year (`date: 2024`) arrives as a number."""
     if text is None:
         return None
-    parsed = parse_date(text)
+    parsed = parse_date(str(text))
     if isinstance(parsed, str):
         raise ValueError(parsed)
     return parsed

@@ -34,6 +34,7 @@ BCP47 = re.compile(
     r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$"
 )
 
+_LOOSE_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 _KIND_NOUN = {"site": "site.yaml", "event": "an event", "actor": "an actor", "place": "a place"}
 _TYPE_NAMES = {
     "string": "text",
@@ -251,6 +252,8 @@ def _warn_at(document: Document, path: KeyPath, message: str) -> Problem:
 
 def _parsed_date(document: Document, path: KeyPath) -> tuple[PartialDate | None, list[Problem]]:
     value = _get(document.data, path)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an unquoted year such as `date: 2024`
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         return None, []  # absent, or the schema already reported its form
     parsed = parse_date(value)
@@ -300,7 +303,8 @@ def _check_site(document: Document) -> Iterator[Problem]:
             document, ("base_url",), f"base_url '{base_url}' must be an absolute https address"
         )
     language = data.get("language")
-    if isinstance(language, str) and not BCP47.match(language):
+    schema_accepts = isinstance(language, str) and _LOOSE_LANGUAGE.match(language)
+    if schema_accepts and not BCP47.match(str(language)):
         yield _at(
             document, ("language",), f"'{language}' is not a BCP 47 language tag such as en or uk"
         )

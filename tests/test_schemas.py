@@ -319,12 +319,13 @@ def test_a_repeated_place_actor_or_tag_fails():
 # ---------------------------------------------------------------- dates, times, zones
 
 
-@pytest.mark.parametrize("good", ["2024", "2024-03", "2024-03-12"])
+@pytest.mark.parametrize("good", ["2024", "2024-03", "2024-03-12", 2024])
 def test_a_date_at_year_month_or_day_precision_passes(good):
+    """An unquoted year (`date: 2024`) reaches the schema as a number and also passes."""
     assert is_valid("event", event_with(date=good, end=good))
 
 
-@pytest.mark.parametrize("bad", ["24-03-12", "2024-3-12", "2024/03/12", "12.03.2024", "2024-03-12T10:00", "2024-03-12\n", 2024, None])
+@pytest.mark.parametrize("bad", ["24-03-12", "2024-3-12", "2024/03/12", "12.03.2024", "2024-03-12T10:00", "2024-03-12\n", 12024, 2024.5, None])
 def test_a_malformed_date_fails(bad):
     assert not is_valid("event", event_with(date=bad))
 
