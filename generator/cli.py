@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--date", default=None, help="YYYY-MM-DD (default: today)")
     new.add_argument("--place", action="append", default=[], metavar="ID", help="a place id")
     new.add_argument("--actor", action="append", default=[], metavar="ID", help="an actor id")
+    new.add_argument("--id", default=None, help="the event id (default: made from the title)")
     links = verbs.add_parser("links", help="check every source and archive URL")
     content_option(links)
     format_option(links)
@@ -150,7 +151,9 @@ def run_new(args: argparse.Namespace) -> int:
     from generator.scaffold import create_event
 
     _require_folder(args.content)
-    path = create_event(args.content, args.title, args.date, args.place, args.actor)
+    path = create_event(
+        args.content, args.title, args.date, args.place, args.actor, event_id=args.id
+    )
     print(path)
     return 0
 
