@@ -1,0 +1,195 @@
+"""Editors' Markdown as HTML that is safe to put in a page, plus the two other escapes
+a template needs: link targets (`safe_href`) and JSON inside `<script>` (`json_for_script`).
+
+Markdown is untrusted input: an editor's file arrives by pull request. Three layers keep
+script out of the site, so no single mistake lets it through:
+
+1. Python-Markdown never sees raw HTML as HTML: the `html_block` preprocessor and the
+   `html` inline pattern are removed, so `<script>` in a body is plain text and the
+   serializer escapes it.
+2. Every link and image target passes `safe_href` (http, https, mailto or relative only).
+   Images become plain links to the picture: an `<img>` would make a reader's browser
+   request a third party, which the design forbids.
+3. `nh3` cleans the result with an explicit allow-list of tags and attributes, checking
+   every `href` with `safe_href` once more.
+
+Headings: an event page's `<h1>` is its title, so a body never produces one. The heading
+levels a body uses are ranked and renumbered from `<h2>` down (`#` and `###` in one body
+become `<h2>` and `<h3>`), which also closes gaps that would skip a level.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
+
+TOP_HEADING_LEVEL = 2
+"""The level a body's biggest heading gets; the page title is the only `<h1>`."""
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+EXTERNAL_REL = "noopener noreferrer nofollow"
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+        "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
+        "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "rel", "title"}, "abbr": {"title"}, "ol": {"start"}}
+
+MARKDOWN_EXTENSIONS = ("abbr", "def_list", "fenced_code", "sane_lists", "tables")
+"""`extra` without `md_in_html` (raw HTML), `attr_list` (arbitrary attributes) and
+`footnotes` (fixed ids that would clash when two bodies share a page)."""
+
+_SCHEME = re.compile(r"^([^/?#]*?):")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_HEADING = re.compile(r"^h([1-6])$")
+
+
+def _decode_entities(url: str) -> str:
+    """Decode until stable, so `&amp;#106;` cannot hide a `j` from the scheme check."""
+    for _ in range(4):
+        decoded = html.unescape(url)
+        if decoded == url:
+            break
+        url = decoded
+    return url
+
+
+def safe_href(url: str) -> str | None:
+    """The URL as a browser would read it, or None unless it is http(s), mailto or relative.
+
+    Browsers drop tabs and newlines anywhere in a URL and control characters and spaces
+    around it, and decode entities in attributes, before they look for a scheme; we do
+    the same (removing every control character, which is stricter; inner spaces become
+    `%20`) and return the cleaned text, so the check and the browser see one string. Anything
+    before the first `:` that precedes `/`, `?` or `#` is a scheme and must be allowed.
+    """
+    cleaned = _CONTROL.sub("", _decode_entities(url)).strip().replace(" ", "%20")
+    if not cleaned:
+        return None
+    scheme = _SCHEME.match(cleaned)
+    if scheme is not None and scheme.group(1).casefold() not in ALLOWED_SCHEMES:
+        return None
+    return cleaned
+
+
+def is_external(url: str) -> bool:
+    scheme = _SCHEME.match(url)
+    return url.startswith("//") or (scheme is not None and scheme.group(1).casefold() != "mailto")
+
+
+def json_for_script(value: object) -> str:
+    """JSON that cannot end its `<script>` element or open a comment or CDATA inside it.
+
+    `<`, `>` and `&` become `\\u003c` escapes (no `</script>`, `<!--` or `]]>`), and the
+    line separators U+2028 and U+2029, which older JavaScript parsers reject in strings,
+    are escaped too. The result still parses as the same JSON.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _link_target(element: etree.Element, attribute: str) -> str | None:
+    value = element.get(attribute)
+    if value is None:
+        return None
+    return safe_href(value.replace(AMP_SUBSTITUTE, "&"))
+
+
+def _make_link(element: etree.Element, href: str | None, text: str | None) -> None:
+    """Turn `element` into `<a href>` (or a bare `<span>` when the target was refused)."""
+    tail, title = element.tail, element.get("title")
+    element.clear()
+    element.tail = tail
+    if text is not None:
+        element.text = text
+    if href is None:
+        element.tag = "span"
+        return
+    element.tag = "a"
+    element.set("href", href)
+    if title:
+        element.set("title", title)
+    if is_external(href):
+        element.set("rel", EXTERNAL_REL)
+
+
+class SafeLinks(Treeprocessor):
+    """Every link and image target through `safe_href`; images become links."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                href = _link_target(element, "href")
+                text, children = element.text, list(element)
+                _make_link(element, href, text)
+                element.extend(children)
+            elif element.tag == "img":
+                href = _link_target(element, "src")
+                alt = element.get("alt") or "image"
+                _make_link(element, href, alt)
+
+
+class ShiftHeadings(Treeprocessor):
+    """Rank the heading levels used and renumber them from `TOP_HEADING_LEVEL`."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [(e, int(m.group(1))) for e in root.iter() if (m := _HEADING.match(e.tag))]
+        ranks = {level: rank for rank, level in enumerate(sorted({lv for _, lv in headings}))}
+        for element, level in headings:
+            element.tag = f"h{min(6, TOP_HEADING_LEVEL + ranks[level])}"
+
+
+def _markdown() -> markdown.Markdown:
+    """A fresh converter per call: Markdown instances keep state between conversions."""
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    # After `unescape` (priority 0), so backslash escapes cannot hide a scheme.
+    md.treeprocessors.register(SafeLinks(md), "safe_links", -10)
+    md.treeprocessors.register(ShiftHeadings(md), "shift_headings", -20)
+    return md
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        return safe_href(value)
+    if attribute == "rel":
+        return EXTERNAL_REL if value == EXTERNAL_REL else None
+    return value
+
+
+def clean_html(fragment: str) -> str:
+    """The second guard: only allow-listed tags, attributes and URL schemes survive."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def render_markdown(text: str) -> str:
+    """Safe HTML for an editor's Markdown; the same text is converted once per process."""
+    return clean_html(_markdown().convert(text)).strip()
