@@ -99,10 +99,14 @@ def claim_node(index: SiteIndex, event: Event, claim: Claim) -> JsonObject:
         node["datePublished"] = claim.date.iso()
     if claim.source is not None:
         cited = [s for s in event.sources if s.url == claim.source]
-        node["appearance"] = source_node(cited[0]) if cited else {
-            "@type": "CreativeWork",
-            "url": claim.source,
-        }
+        node["appearance"] = (
+            source_node(cited[0])
+            if cited
+            else {
+                "@type": "CreativeWork",
+                "url": claim.source,
+            }
+        )
     return node
 
 

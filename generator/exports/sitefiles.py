@@ -23,9 +23,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def archive_paths(index: SiteIndex) -> list[str]:
     """A year page for every year with an event, a month page for every month with one."""
     years = sorted({event.date.year for event in index.events})
-    months = sorted(
-        {(e.date.year, e.date.month) for e in index.events if e.date.month is not None}
-    )
+    months = sorted({(e.date.year, e.date.month) for e in index.events if e.date.month is not None})
     return [urls.year(y) for y in years] + [urls.month(y, m) for y, m in months]
 
 
