@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     format_option(links)
     links.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     links.add_argument("--connections", type=int, default=8, help="requests at once")
+    links.add_argument(
+        "--retries", type=int, default=2, help="retries after a timeout or server error"
+    )
     return parser
 
 
@@ -159,12 +162,27 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_links(args: argparse.Namespace) -> int:
-    from generator.linkcheck import check_links
+    from generator.linkcheck import check_links, is_dead
+    from generator.progress import Progress
 
     _require_folder(args.content)
-    problems = check_links(args.content, timeout=args.timeout, connections=args.connections)
+    if args.timeout <= 0 or args.connections < 1 or args.retries < 0:
+        raise UsageError("--timeout must be above 0, --connections at least 1, --retries 0 or more")
+    progress = Progress(sys.stderr, "links checked")
+    try:
+        problems = check_links(
+            args.content,
+            timeout=args.timeout,
+            connections=args.connections,
+            retries=args.retries,
+            on_progress=progress,
+        )
+    finally:
+        progress.close()
     print_problems(problems, args.format, sys.stdout)
-    return 1 if has_errors(problems) else 0
+    dead = sum(1 for p in problems if is_dead(p))
+    print(f"{dead} dead link(s), {len(problems) - dead} other warning(s)", file=sys.stderr)
+    return 1 if dead or has_errors(problems) else 0
 
 
 COMMANDS = {
