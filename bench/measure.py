@@ -1,0 +1,79 @@
+"""Run one command as a whole process: wall time and peak memory of its process tree.
+
+Peak memory is the largest sum of VmRSS over the process and all its descendants, read
+from /proc every ~20 ms while it runs. A sum over the tree (not `ru_maxrss`, which is the
+peak of the single largest child) is what a machine must have free for the build; pages
+shared between processes are counted once per process, so it slightly over-counts forks.
+A process shorter than one poll may be under-measured; the tools here all run far longer.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+POLL_SECONDS = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+    output_tail: str
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid for every process we can see."""
+    table: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        # The command name in (parentheses) may hold spaces; fields after it are fixed.
+        table[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return table
+
+
+def _tree(root: int) -> list[int]:
+    parents = _parents()
+    tree, frontier = [root], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree += children
+        frontier += children
+    return tree
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run(argv: Sequence[str], cwd: Path | None = None) -> Measurement:
+    """Time from spawn to exit with perf_counter; output goes to a file, never a full pipe."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(argv), cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, sum(_rss_kib(pid) for pid in _tree(process.pid)))
+            time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        tail = log.read().decode(errors="replace")[-2000:]
+    return Measurement(seconds, peak / 1024, process.returncode, tail)

