@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -17,10 +18,12 @@ from geojson_pydantic import FeatureCollection
 from pyld import jsonld
 
 from generator import urls
+from generator.build import build_site
 from generator.exports import render_exports
 from generator.exports.ical import fold
 from generator.index import SiteIndex
 from generator.pipeline import load_site
+from generator.problems import has_errors
 from generator.structured import event_json_ld
 from tests.contentkit import write_site
 
@@ -399,3 +402,38 @@ def test_event_json_ld_keeps_month_precision(index: SiteIndex) -> None:
     graph = event_json_ld(index, index.event_by_id["shelling"])["@graph"]
     assert isinstance(graph, list)
     assert graph[0]["startDate"] == "2024-03"
+
+
+# ---------------------------------------------------------------- sitemap against a build
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("build")
+    content = write_site(root / "content", dict(FILES))
+    problems = build_site(content, root / "site")
+    assert not has_errors(problems), problems
+    return root / "site"
+
+
+def test_sitemap_lists_exactly_the_built_html_pages_except_404(built_site: Path) -> None:
+    root = ET.fromstring((built_site / "sitemap.xml").read_bytes())
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = {loc.text for loc in root.findall("s:url/s:loc", namespace)}
+    built = {
+        urls.absolute("https://example.org/timeline/", path.relative_to(built_site).as_posix())
+        for path in built_site.rglob("*.html")
+        if path.name != "404.html"
+    }
+    assert listed == built
+
+
+def test_event_page_json_ld_expands_to_event_and_claims(built_site: Path) -> None:
+    page = (built_site / "events" / "incursion" / "index.html").read_text(encoding="utf-8")
+    start = page.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    document = json.loads(page[start : page.index("</script>", start)])
+    expanded = jsonld.expand(document, {"documentLoader": _offline_loader})
+    types = sorted(t for node in expanded for t in node["@type"])
+    assert types == ["https://schema.org/Claim", "https://schema.org/Event"]

@@ -28,11 +28,15 @@ def archive_paths(index: SiteIndex) -> list[str]:
 
 
 def page_out_paths(index: SiteIndex) -> list[str]:
-    """Every HTML page of the site except `404.html`, sorted."""
+    """Every HTML page of the site except `404.html`, sorted.
+
+    Mirrors `pages.plan_pages` without building any page. The search page joins this list
+    when the build writes it; the sitemap test fails until then, which is the point.
+    """
     pages = max(1, math.ceil(len(index.events) / index.site.per_page))
     paths = [urls.home(n) for n in range(1, pages + 1)]
     paths += [urls.actors_index(), urls.places_index(), urls.tags_index()]
-    paths += [urls.sources_index(), urls.search()]
+    paths.append(urls.sources_index())
     paths += [urls.event(event.id) for event in index.events]
     paths += [urls.actor(actor_id) for actor_id in index.actors]
     paths += [urls.place(place_id) for place_id in index.places]
