@@ -56,6 +56,11 @@ def sources_index() -> str:
     return f"sources/{INDEX}"
 
 
+def static(name: str) -> str:
+    """A stylesheet or script shipped from `generator/static/`."""
+    return f"static/{name}"
+
+
 def search() -> str:
     return f"search/{INDEX}"
 

@@ -1,0 +1,367 @@
+"""Views of the pages that gather events: the timeline, archives, hubs and indexes.
+
+Like `views`, these are plain records with every link already relative to the page
+that shows it. The timeline groups events by month and then by the date as written,
+so an event known only to the month sits under "March 2024 (day not recorded)"
+instead of pretending to a day, and each day group carries the anchor
+(`#d-2024-03-12`) that event pages link their dates to.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from generator import richtext, urls
+from generator.dates import MONTH_NAMES, PartialDate, format_date
+from generator.index import SiteIndex
+from generator.model import Event
+from generator.views import (
+    ClaimView,
+    EventItem,
+    Link,
+    Linker,
+    SourceView,
+    date_heading,
+    source_view,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    anchor: str
+    heading: str
+    iso: str
+    items: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup:
+    anchor: str
+    heading: str
+    iso: str
+    archive_url: str
+    days: tuple[DayGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearNav:
+    link: Link
+    current: bool
+    months: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    previous: str | None
+    next: str | None
+    pages: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    heading: str
+    intro: str
+    count: int
+    month_headings: bool
+    months: tuple[MonthGroup, ...]
+    years: tuple[YearNav, ...]
+    pagination: Pagination | None
+
+
+def _month_key(event: Event) -> tuple[int, int | None]:
+    return event.date.year, event.date.month
+
+
+def month_groups(linker: Linker, events: Iterable[Event]) -> tuple[MonthGroup, ...]:
+    """Chronological events grouped by month, then by the date as the editor wrote it."""
+    groups = []
+    for (year, month), in_month in itertools.groupby(events, key=_month_key):
+        month_date = PartialDate(year, month)
+        days = tuple(
+            DayGroup(
+                anchor=urls.day_anchor(date),
+                heading=date_heading(date),
+                iso=date.iso(),
+                items=tuple(linker.event_item(e) for e in on_day),
+            )
+            for date, on_day in itertools.groupby(in_month, key=lambda e: e.date)
+        )
+        groups.append(
+            MonthGroup(
+                anchor=f"m-{month_date.iso()}",
+                heading=format_date(month_date),
+                iso=month_date.iso(),
+                archive_url=linker.to(urls.archive_for(month_date)),
+                days=days,
+            )
+        )
+    return tuple(groups)
+
+
+def year_navigation(linker: Linker, current_year: int | None = None) -> tuple[YearNav, ...]:
+    """Every year with events, each with the months that have a month archive."""
+    months_by_year: dict[int, set[int]] = {}
+    for event in linker.index.events:
+        months = months_by_year.setdefault(event.date.year, set())
+        if event.date.month is not None:
+            months.add(event.date.month)
+    return tuple(
+        YearNav(
+            link=Link(linker.to(urls.year(year)), str(year)),
+            current=year == current_year,
+            months=tuple(
+                Link(linker.to(urls.month(year, m)), MONTH_NAMES[m - 1][:3]) for m in sorted(months)
+            ),
+        )
+        for year, months in sorted(months_by_year.items())
+    )
+
+
+def pagination(linker: Linker, page: int, pages: int) -> Pagination | None:
+    if pages < 2:
+        return None
+    return Pagination(
+        previous=linker.to(urls.home(page - 1)) if page > 1 else None,
+        next=linker.to(urls.home(page + 1)) if page < pages else None,
+        pages=tuple(PageLink(n, linker.to(urls.home(n)), n == page) for n in range(1, pages + 1)),
+    )
+
+
+def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
+    """The timeline, `site.per_page` events a page; always at least the first page."""
+    size = max(1, index.site.per_page)
+    chunks = [index.events[n : n + size] for n in range(0, len(index.events), size)] or [()]
+    result = []
+    for number, chunk in enumerate(chunks, start=1):
+        linker = Linker(index, urls.home(number))
+        heading = index.site.title
+        if number > 1:
+            heading = f"{heading}, page {number} of {len(chunks)}"
+        result.append(
+            (
+                linker.here,
+                TimelinePage(
+                    heading=heading,
+                    intro=index.site.description,
+                    count=len(index.events),
+                    month_headings=True,
+                    months=month_groups(linker, chunk),
+                    years=year_navigation(linker),
+                    pagination=pagination(linker, number, len(chunks)),
+                ),
+            )
+        )
+    return result
+
+
+def archive_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
+    """A page per year with events, and a month archive per month with dated events."""
+    result = []
+    for year, in_year in itertools.groupby(index.events, key=lambda e: e.date.year):
+        year_events = list(in_year)
+        linker = Linker(index, urls.year(year))
+        result.append(
+            (linker.here, _archive(linker, str(year), year_events, year, month_headings=True))
+        )
+        dated = [e for e in year_events if e.date.month is not None]
+        for month, in_month in itertools.groupby(dated, key=lambda e: e.date.month):
+            assert month is not None
+            month_events = list(in_month)
+            linker = Linker(index, urls.month(year, month))
+            heading = format_date(PartialDate(year, month))
+            result.append((linker.here, _archive(linker, heading, month_events, year, False)))
+    return result
+
+
+def _archive(
+    linker: Linker, heading: str, events: list[Event], year: int, month_headings: bool
+) -> TimelinePage:
+    noun = "event" if len(events) == 1 else "events"
+    return TimelinePage(
+        heading=heading,
+        intro=f"{len(events)} {noun} dated {heading}.",
+        count=len(events),
+        month_headings=month_headings,
+        months=month_groups(linker, events),
+        years=year_navigation(linker, year),
+        pagination=None,
+    )
+
+
+# ---------------------------------------------------------------- hubs
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPage:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    chain: tuple[Link, ...]
+    members: tuple[Link, ...]
+    description_html: str
+    links: tuple[Link, ...]
+    events: tuple[EventItem, ...]
+    claims: tuple[ClaimView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacePage:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    chain: tuple[Link, ...]
+    children: tuple[Link, ...]
+    coordinates: str | None
+    description_html: str
+    events: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagPage:
+    tag: str
+    events: tuple[EventItem, ...]
+
+
+def _markdown(text: str) -> str:
+    return richtext.render_markdown(text) if text else ""
+
+
+def actor_page(index: SiteIndex, actor_id: str) -> ActorPage:
+    actor = index.actors[actor_id]
+    linker = Linker(index, urls.actor(actor_id))
+    claims = index.claims_by_actor.get(actor_id, ())
+    return ActorPage(
+        name=actor.name,
+        kind=actor.kind,
+        aliases=actor.aliases,
+        chain=tuple(linker.actor(a.id) for a in index.actor_ancestors(actor_id)),
+        members=tuple(linker.actor(m) for m in index.actor_members.get(actor_id, ())),
+        description_html=_markdown(actor.description),
+        links=tuple(Link(url, url) for url in map(richtext.safe_href, actor.links) if url),
+        events=linker.event_items(index.events_by_actor.get(actor_id, ())),
+        claims=tuple(linker.claim(index.event_by_id[r.event], r.claim) for r in claims),
+    )
+
+
+def _coordinates(value: tuple[float, float] | None) -> str | None:
+    if value is None:
+        return None
+    lat, lon = value
+    return f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+
+
+def place_page(index: SiteIndex, place_id: str) -> PlacePage:
+    place = index.places[place_id]
+    linker = Linker(index, urls.place(place_id))
+    return PlacePage(
+        name=place.name,
+        kind=place.kind,
+        aliases=place.aliases,
+        chain=tuple(linker.place(p.id) for p in index.place_ancestors(place_id)),
+        children=tuple(linker.place(c) for c in index.place_children.get(place_id, ())),
+        coordinates=_coordinates(place.coordinates),
+        description_html=_markdown(place.description),
+        events=linker.event_items(index.events_by_place.get(place_id, ())),
+    )
+
+
+def tag_page(index: SiteIndex, tag: str) -> TagPage:
+    linker = Linker(index, urls.tag(tag))
+    return TagPage(tag, linker.event_items(index.events_by_tag[tag]))
+
+
+# ---------------------------------------------------------------- indexes
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    link: Link
+    kind: str
+    count: int
+    children: tuple[TreeNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    heading: str
+    intro: str
+    nodes: tuple[TreeNode, ...]
+
+
+def _tree(
+    ids: Iterable[str],
+    children: Mapping[str, tuple[str, ...]],
+    node: Mapping[str, tuple[Link, str, int]],
+) -> tuple[TreeNode, ...]:
+    items = sorted(ids, key=lambda i: (node[i][0].text.casefold(), i))
+    return tuple(TreeNode(*node[i], _tree(children.get(i, ()), children, node)) for i in items)
+
+
+def actors_index(index: SiteIndex) -> ListPage:
+    linker = Linker(index, urls.actors_index())
+    node = {
+        a.id: (linker.actor(a.id), a.kind, len(index.events_by_actor.get(a.id, ())))
+        for a in index.actors.values()
+    }
+    roots = [a.id for a in index.actors.values() if a.part_of is None]
+    intro = "Everyone who acts or makes claims in the timeline, grouped by who they belong to."
+    return ListPage("Actors", intro, _tree(roots, index.actor_members, node))
+
+
+def places_index(index: SiteIndex) -> ListPage:
+    linker = Linker(index, urls.places_index())
+    node = {
+        p.id: (linker.place(p.id), p.kind, len(index.events_by_place.get(p.id, ())))
+        for p in index.places.values()
+    }
+    roots = [p.id for p in index.places.values() if p.within is None]
+    intro = "Every place in the timeline, each within the place that contains it."
+    return ListPage("Places", intro, _tree(roots, index.place_children, node))
+
+
+def tags_index(index: SiteIndex) -> ListPage:
+    linker = Linker(index, urls.tags_index())
+    nodes = tuple(
+        TreeNode(linker.tag(tag), "", len(ids), ()) for tag, ids in index.events_by_tag.items()
+    )
+    return ListPage("Tags", "Topics the events are filed under.", nodes)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    source: SourceView
+    cited_by: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesPage:
+    entries: tuple[SourceEntry, ...]
+
+
+def sources_page(index: SiteIndex) -> SourcesPage:
+    """Every cited source once, by publisher then headline, with the events citing it."""
+    linker = Linker(index, urls.sources_index())
+    entries = [
+        SourceEntry(
+            source_view(citations[0].source),
+            linker.event_items(tuple(dict.fromkeys(c.event for c in citations))),
+        )
+        for citations in index.citations.values()
+    ]
+    entries.sort(
+        key=lambda e: (
+            e.source.publisher.casefold(),
+            (e.source.title or "").casefold(),
+            e.source.display_url,
+        )
+    )
+    return SourcesPage(tuple(entries))

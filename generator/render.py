@@ -1,0 +1,46 @@
+"""The Jinja2 environment and the static assets shipped with every site.
+
+Templates come only from `generator/templates/`; content is always data handed to a
+template, never compiled as one, so `{{ 7*7 }}` in a title stays text. Autoescaping is
+on everywhere and `StrictUndefined` turns a typo in a template into a failed build
+instead of an empty space on a page.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from generator import urls
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """Built once per process: templates are part of the program, not of the content."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(template: str, **context: object) -> bytes:
+    return environment().get_template(template).render(**context).encode("utf-8")
+
+
+def static_files() -> dict[str, bytes]:
+    """Every file under `generator/static/`, at `static/<name>` in the site."""
+    return {
+        urls.static(path.relative_to(STATIC_DIR).as_posix()): path.read_bytes()
+        for path in sorted(STATIC_DIR.rglob("*"))
+        if path.is_file()
+    }
