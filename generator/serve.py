@@ -1,0 +1,262 @@
+"""`serve`: build, preview on 127.0.0.1, rebuild when content or templates change.
+
+Editors keep one browser tab open while they write. Each rebuild goes through the same
+`build_site` as `build`, so a failed rebuild leaves the last good site in place (publish
+swaps folders atomically) while its errors go to the terminal and to an overlay panel in
+the page. Live reload is added only to responses, never to the built files: every HTML
+response gets one `<script src="/__reload.js">`, which polls `/__reload` for the build
+counter and reloads the page when it changes. Watching is polling of modification times
+and sizes, which works on every file system and needs no dependency. A change to the
+generator's Python code needs a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.build import REPO_ROOT, build_site
+from generator.errors import UsageError
+from generator.problems import FORMATTERS, Problem, error
+from generator.publish import check_output_location
+from generator.validate import is_http_url
+
+HOST = "127.0.0.1"
+POLL_SECONDS = 0.5
+GENERATOR_DIR = Path(__file__).resolve().parent
+WATCHED_GENERATOR_FOLDERS = (GENERATOR_DIR / "templates", GENERATOR_DIR / "static")
+RELOAD_SCRIPT = (GENERATOR_DIR / "live_reload.js").read_text(encoding="utf-8")
+INJECTED_TAG = b'<script src="/__reload.js" defer></script>'
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    content_dir: Path
+    out_dir: Path
+    base_url: str | None
+    cache_dir: Path | None
+    use_cache: bool
+
+
+class LiveState:
+    """The build counter and the errors of the latest build, shared by watcher and server."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._build = 0
+        self._errors: tuple[Problem, ...] = ()
+
+    def record(self, errors: Iterable[Problem]) -> None:
+        with self._lock:
+            self._build += 1
+            self._errors = tuple(errors)
+
+    def read(self) -> tuple[int, tuple[Problem, ...]]:
+        with self._lock:
+            return self._build, self._errors
+
+
+# ---------------------------------------------------------------- building and watching
+
+
+def snapshot(folders: Iterable[Path]) -> Snapshot:
+    """(modification time, size) of every file under the folders; missing folders are empty."""
+    seen: Snapshot = {}
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                seen[path] = (stat.st_mtime_ns, stat.st_size)
+    return seen
+
+
+def rebuild(config: BuildConfig) -> list[Problem]:
+    """The build's errors; a crash (such as a template mistake) becomes one more error."""
+    try:
+        problems = build_site(
+            config.content_dir,
+            config.out_dir,
+            base_url=config.base_url,
+            cache_dir=config.cache_dir,
+            use_cache=config.use_cache,
+        )
+    except Exception as crash:
+        where = traceback.extract_tb(crash.__traceback__)[-1:] or None
+        place = f" ({where[0].filename}:{where[0].lineno})" if where else ""
+        return [error(str(config.out_dir), 1, 1, f"build crashed: {crash!r}{place}")]
+    return [p for p in problems if p.severity == "error"]
+
+
+def watch(
+    config: BuildConfig,
+    state: LiveState,
+    report: Callable[[list[Problem]], None],
+    stop: threading.Event,
+) -> None:
+    """Poll until `stop` is set; rebuild and bump the counter after every change."""
+    folders = (config.content_dir, *WATCHED_GENERATOR_FOLDERS)
+    last = snapshot(folders)
+    while not stop.wait(POLL_SECONDS):
+        current = snapshot(folders)
+        if current == last:
+            continue
+        last = current
+        errors = rebuild(config)
+        state.record(errors)
+        report(errors)
+
+
+# ---------------------------------------------------------------- serving
+
+
+def inject_reload(page: bytes) -> bytes:
+    """The page with the reload script before `</body>` (or at the end when there is none)."""
+    marker = page.lower().rfind(b"</body>")
+    if marker < 0:
+        return page + INJECTED_TAG
+    return page[:marker] + INJECTED_TAG + page[marker:]
+
+
+def problems_page(errors: tuple[Problem, ...]) -> bytes:
+    items = "".join(
+        f"<li><code>{html.escape(f'{p.file}:{p.line}:{p.col}')}</code> {html.escape(p.message)}</li>"
+        for p in errors
+    )
+    body = f"<ol>{items}</ol>" if errors else "<p>The last build had no errors.</p>"
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build problems</title>'
+        f"</head><body><h1>Build problems</h1>{body}</body></html>"
+    ).encode()
+
+
+def make_handler(out_dir: Path, state: LiveState) -> type[SimpleHTTPRequestHandler]:
+    class PreviewHandler(SimpleHTTPRequestHandler):
+        """Files from the output folder, plus the reload endpoints; never cached."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(out_dir), **kwargs)
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the terminal is for build problems."""
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            build, errors = state.read()
+            if path == "/__reload":
+                payload = {
+                    "build": build,
+                    "problems": [f"{p.file}:{p.line}:{p.col}: {p.message}" for p in errors],
+                }
+                self.send_bytes(json.dumps(payload).encode(), "application/json")
+            elif path == "/__reload.js":
+                self.send_bytes(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
+            elif path == "/__problems":
+                self.send_bytes(problems_page(errors), "text/html; charset=utf-8")
+            elif not out_dir.is_dir():
+                self.send_bytes(inject_reload(problems_page(errors)), "text/html; charset=utf-8")
+            else:
+                page = self.html_file(path)
+                if page is None:
+                    super().do_GET()
+                else:
+                    self.send_bytes(inject_reload(page.read_bytes()), "text/html; charset=utf-8")
+
+        def html_file(self, path: str) -> Path | None:
+            """The HTML file a GET would send, when it is one; other requests go to the base class."""
+            local = Path(self.translate_path(path))
+            if path.endswith("/") and local.is_dir():
+                local = local / "index.html"
+            return local if local.suffix == ".html" and local.is_file() else None
+
+        def send_bytes(self, data: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return PreviewHandler
+
+
+def _print_errors(errors: list[Problem], fmt: str, done: str = "rebuilt") -> None:
+    if errors:
+        sys.stderr.write(FORMATTERS[fmt](errors))
+        sys.stderr.write(f"build failed: {len(errors)} error(s); serving the last good site\n")
+    else:
+        sys.stderr.write(done + "\n")
+    sys.stderr.flush()
+
+
+def _stop_on_terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _bind(port: int, handler: type[SimpleHTTPRequestHandler]) -> ThreadingHTTPServer:
+    try:
+        server = ThreadingHTTPServer((HOST, port), handler)
+    except OSError as failure:
+        raise UsageError(f"cannot listen on {HOST}:{port}: {failure.strerror}") from failure
+    server.daemon_threads = True
+    return server
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C (or SIGTERM), then exit 0."""
+    config = BuildConfig(
+        args.content,
+        args.out,
+        args.base_url,
+        None if args.no_cache else args.cache_dir,
+        not args.no_cache,
+    )
+    check_output_location(config.out_dir, config.content_dir, REPO_ROOT)
+    if config.base_url is not None and not is_http_url(config.base_url):
+        raise UsageError(f"--base-url '{config.base_url}' must be an absolute http(s) URL")
+    fmt = args.format or "text"
+    state = LiveState()
+    server = _bind(args.port, make_handler(config.out_dir, state))
+    errors = rebuild(config)
+    state.record(errors)
+    _print_errors(errors, fmt, f"built {config.out_dir}")
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch, args=(config, state, lambda e: _print_errors(e, fmt), stop), daemon=True
+    )
+    watcher.start()
+    previous = signal.signal(signal.SIGTERM, _stop_on_terminate)
+    print(f"serving http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=5)
+    print("stopped", file=sys.stderr)
+    return 0

@@ -1,0 +1,177 @@
+"""`python build.py serve`: a local preview that rebuilds on change and keeps the last good site.
+
+Each test starts the real command as a subprocess on a free port of 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.contentkit import EVENT_INCURSION, write_site
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EVENT_PAGE = "events/incursion/index.html"
+OLD_TITLE = "Armed groups cross into Kursk and Belgorod oblasts"
+RELOAD_TAG = '<script src="/__reload.js" defer></script>'
+DEADLINE = 15.0
+SERVE = (sys.executable, "build.py", "serve")
+
+
+@dataclass(frozen=True)
+class Preview:
+    process: subprocess.Popen[str]
+    url: str
+    content: Path
+    out: Path
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=5) as response:
+            text: str = response.read().decode("utf-8")
+            return text
+
+    def state(self) -> dict[str, object]:
+        state: dict[str, object] = json.loads(self.get("__reload"))
+        return state
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = DEADLINE) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"condition not met within {seconds} s")
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    content = write_site(tmp_path / "content", {})
+    out = tmp_path / "site"
+    port = free_port()
+    process = subprocess.Popen(
+        [*SERVE, "--content", str(content), "--out", str(out), "--port", str(port), "--no-cache"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    running = Preview(process, f"http://127.0.0.1:{port}/", content, out)
+    try:
+        wait_until(lambda: "build" in running.state())
+        yield running
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+def edit_event(preview: Preview, text: str) -> None:
+    """Write the file and make sure its size or time changes even within one clock tick."""
+    (preview.content / "events" / "2024" / "incursion.yaml").write_text(text, encoding="utf-8")
+
+
+def test_serve_prints_its_address_on_127_0_0_1(preview: Preview) -> None:
+    preview.process.send_signal(signal.SIGINT)
+    stdout, _ = preview.process.communicate(timeout=10)
+    assert f"serving {preview.url} (Ctrl-C to stop)" in stdout
+
+
+def test_serve_answers_with_the_built_site(preview: Preview) -> None:
+    assert OLD_TITLE in preview.get(EVENT_PAGE)
+
+
+def test_served_html_gets_the_reload_script_but_built_files_do_not(preview: Preview) -> None:
+    assert RELOAD_TAG in preview.get(EVENT_PAGE)
+    assert RELOAD_TAG in preview.get("")
+    assert "__reload" not in (preview.out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "location.reload()" in preview.get("__reload.js")
+
+
+def test_serve_rebuilds_after_a_content_edit_and_bumps_the_build_counter(
+    preview: Preview,
+) -> None:
+    first = preview.state()["build"]
+    edit_event(preview, EVENT_INCURSION.replace(OLD_TITLE, "Fighters enter Kursk Oblast"))
+    wait_until(lambda: "Fighters enter Kursk Oblast" in preview.get(EVENT_PAGE))
+    assert preview.state()["build"] != first
+
+
+def test_serve_keeps_the_last_good_site_after_a_bad_edit_and_lists_the_errors(
+    preview: Preview,
+) -> None:
+    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    wait_until(lambda: bool(preview.state()["problems"]))
+    problems = preview.state()["problems"]
+    assert isinstance(problems, list)
+    assert "incursion.yaml:2:7: date '2024-02-30' is not a real day" in problems[0]
+    assert OLD_TITLE in preview.get(EVENT_PAGE)
+    assert "is not a real day" in preview.get("__problems")
+
+
+def test_serve_clears_the_errors_once_the_content_is_fixed(preview: Preview) -> None:
+    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    wait_until(lambda: bool(preview.state()["problems"]))
+    edit_event(preview, EVENT_INCURSION)
+    wait_until(lambda: preview.state()["problems"] == [])
+
+
+def test_serve_prints_build_errors_to_the_terminal(preview: Preview) -> None:
+    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    wait_until(lambda: bool(preview.state()["problems"]))
+    preview.process.send_signal(signal.SIGINT)
+    _, stderr = preview.process.communicate(timeout=10)
+    assert "incursion.yaml:2:7: error: date '2024-02-30' is not a real day" in stderr
+    assert "error(s); serving the last good site" in stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_with_exit_code_0(preview: Preview, stop: signal.Signals) -> None:
+    preview.process.send_signal(stop)
+    assert preview.process.wait(timeout=10) == 0
+
+
+def test_serve_refuses_a_port_already_in_use(tmp_path: Path) -> None:
+    content = write_site(tmp_path / "content", {})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                *SERVE,
+                "--content",
+                str(content),
+                "--out",
+                str(tmp_path / "site"),
+                "--port",
+                str(port),
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
