@@ -67,8 +67,13 @@ class Document:
         return self.locate(path)
 
 
+_MAY_NOT_BE_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain_scalar(text: str) -> Any:
     """The YAML 1.2 core schema: only these spellings are not strings."""
+    if text and text[0] not in _MAY_NOT_BE_TEXT:
+        return text
     if _NULL.match(text):
         return None
     if _BOOL_TRUE.match(text):
@@ -127,26 +132,27 @@ class _TreeBuilder:
         return _Refused(error(self.source_path, mark.line + 1, mark.column + 1, message))
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self.check_node_event(event)  # type: ignore[arg-type]
+            self.add_scalar(event)  # type: ignore[arg-type]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self.check_node_event(event)  # type: ignore[arg-type]
+            self.open_container(event)  # type: ignore[arg-type]
+        elif kind is yaml.AliasEvent:
+            raise self.refuse(
+                event.start_mark,
+                f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",  # type: ignore[attr-defined]
+            )
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 raise self.refuse(
                     event.start_mark,
                     "a second YAML document ('---') is not allowed: one event per file",
                 )
-        elif isinstance(event, yaml.AliasEvent):
-            raise self.refuse(
-                event.start_mark,
-                f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
-            )
-        elif isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            self.check_node_event(event)
-            if isinstance(event, yaml.ScalarEvent):
-                self.add_scalar(event)
-            else:
-                self.open_container(event)
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            self.stack.pop()
 
     def check_node_event(self, event: yaml.NodeEvent) -> None:
         if event.anchor is not None:
@@ -228,7 +234,16 @@ class _TreeBuilder:
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
-    yield from yaml.parse(text, Loader=_Loader)
+    """Parser events, pulled straight from the loader (yaml.parse adds a call per event)."""
+    loader = _Loader(text)
+    try:
+        get_event = loader.get_event
+        while (event := get_event()) is not None:
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
 
 
 def _syntax_problem(source_path: str, text: str, exc: yaml.YAMLError) -> Problem:
