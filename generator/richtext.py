@@ -48,7 +48,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "rel", "title"}, "abbr": {"title"}, "ol": {"
 
 MARKDOWN_EXTENSIONS = ("abbr", "def_list", "fenced_code", "sane_lists", "tables")
 """`extra` without `md_in_html` (raw HTML), `attr_list` (arbitrary attributes) and
-`footnotes` (fixed ids that would clash when two bodies share a page)."""
+`footnotes` (fixed ids that would clash when two bodies share a page). No `smarty`:
+quoted words must stay as the source wrote them, and editors type their own dashes."""
 
 _SCHEME = re.compile(r"^([^/?#]*?):")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
