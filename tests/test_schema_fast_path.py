@@ -1,0 +1,58 @@
+"""The compiled fast pass and jsonschema agree on every document, so no error is skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.validate import load_schema, passes_schema_quickly
+from tests.contentkit import ACTOR_MOD, EVENT_INCURSION, PLACE_KURSK, SITE
+
+BASES = {
+    "event": yaml.safe_load(EVENT_INCURSION.replace("2024-03-12", "'2024-03-12'")),
+    "actor": yaml.safe_load(ACTOR_MOD),
+    "place": yaml.safe_load(PLACE_KURSK),
+    "site": yaml.safe_load(SITE),
+}
+
+values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 300)
+    | st.floats(-100, 100, allow_nan=False)
+    | st.sampled_from(
+        ["", "x", "2024-03", "2024-13-40", "bad id", "ok-id", "https://e.org/", "12:30\n"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["url", "by", "low", "x"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def mutate(data: Any, path: list[int], value: Any) -> Any:
+    """Replace one value somewhere in `data`, choosing the spot from `path`."""
+    if not path or not isinstance(data, dict | list) or not data:
+        return value
+    keys = list(data) if isinstance(data, dict) else list(range(len(data)))
+    key = keys[path[0] % len(keys)]
+    copy: Any = dict(data) if isinstance(data, dict) else list(data)
+    copy[key] = mutate(copy[key], path[1:], value)
+    return copy
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(sorted(BASES)),
+    st.lists(st.integers(0, 20), max_size=5),
+    values,
+)
+def test_fast_pass_accepts_exactly_what_jsonschema_accepts(kind, path, value):
+    document = mutate(BASES[kind], path, value)
+    slow_ok = jsonschema.Draft202012Validator(load_schema(kind)).is_valid(document)
+    assert passes_schema_quickly(document, kind) == slow_ok
