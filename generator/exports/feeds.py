@@ -4,12 +4,15 @@ A feed lists the newest events first. Each entry's `id` is the event's canonical
 which never changes, so feed readers do not show an event twice when its text is
 corrected; `updated` is the newest date in the event's own record (its end, claims or
 corrections), never the time of the build.
+
+An event appears in many feeds (the site's, and those of each of its actors, places and
+tags), so each entry is serialised once and the bytes are reused in every feed.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator import urls
 from generator.exports.facts import absolute, event_url, newest_day, rfc3339
@@ -19,6 +22,8 @@ from generator.model import Event
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LENGTH = 50
 
+EntryBytes = Callable[[Event], bytes]
+
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
@@ -27,8 +32,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def _entry(feed: ET.Element, index: SiteIndex, event: Event) -> None:
-    entry = _sub(feed, "entry")
+def _serialise(element: ET.Element, level: int = 0) -> bytes:
+    ET.indent(element, level=level)
+    text: bytes = ET.tostring(element, encoding="utf-8")
+    return text
+
+
+def entry_xml(index: SiteIndex, event: Event) -> bytes:
+    """One `<entry>`, indented to sit inside `<feed>`."""
+    entry = ET.Element("entry")
     url = event_url(index, event.id)
     _sub(entry, "id", url)
     _sub(entry, "title", event.title)
@@ -38,12 +50,10 @@ def _entry(feed: ET.Element, index: SiteIndex, event: Event) -> None:
     _sub(entry, "summary", event.summary)
     for tag in event.tags:
         _sub(entry, "category", term=tag, scheme=absolute(index, urls.tags_index()))
+    return b"  " + _serialise(entry, level=1) + b"\n"
 
 
-def feed_xml(index: SiteIndex, title: str, hub_out_path: str, event_ids: Iterable[str]) -> bytes:
-    """One feed of the newest events among `event_ids`, linking to the hub page."""
-    chosen = [index.event_by_id[event_id] for event_id in event_ids]
-    newest = sorted(chosen, key=lambda e: index.position[e.id], reverse=True)[:FEED_LENGTH]
+def _head(index: SiteIndex, title: str, hub_out_path: str, events: list[Event]) -> ET.Element:
     self_url = absolute(index, urls.feed(None if hub_out_path == urls.home() else hub_out_path))
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": index.site.language})
     _sub(feed, "id", self_url)
@@ -51,30 +61,44 @@ def feed_xml(index: SiteIndex, title: str, hub_out_path: str, event_ids: Iterabl
     _sub(feed, "subtitle", index.site.description)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=absolute(index, hub_out_path))
-    _sub(feed, "updated", rfc3339(newest_day(chosen)))
+    _sub(feed, "updated", rfc3339(newest_day(events)))
     author = _sub(feed, "author")
     _sub(author, "name", index.site.title)
     _sub(author, "uri", index.site.base_url)
-    for event in newest:
-        _entry(feed, index, event)
-    ET.indent(feed)
-    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return text + b"\n"
+    return feed
+
+
+def feed_xml(
+    index: SiteIndex, title: str, hub_out_path: str, event_ids: Iterable[str], entry: EntryBytes
+) -> bytes:
+    """One feed of the newest events among `event_ids`, linking to the hub page."""
+    chosen = [index.event_by_id[event_id] for event_id in event_ids]
+    newest = sorted(chosen, key=lambda e: index.position[e.id], reverse=True)[:FEED_LENGTH]
+    head = _serialise(_head(index, title, hub_out_path, chosen))
+    opening, closing = head[: -len(b"</feed>")], b"</feed>\n"
+    body = b"".join(entry(event) for event in newest)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + opening + body + closing
 
 
 def render_feeds(index: SiteIndex) -> dict[str, bytes]:
     """`feed.xml` and a `feed.xml` beside each actor, place and tag page."""
+    cache: dict[str, bytes] = {}
+
+    def entry(event: Event) -> bytes:
+        if event.id not in cache:
+            cache[event.id] = entry_xml(index, event)
+        return cache[event.id]
+
     site = index.site.title
-    files = {urls.feed(): feed_xml(index, site, urls.home(), (e.id for e in index.events))}
+    every = (e.id for e in index.events)
+    files = {urls.feed(): feed_xml(index, site, urls.home(), every, entry)}
+    hubs: list[tuple[str, str, Iterable[str]]] = []
     for actor_id, actor in index.actors.items():
-        hub = urls.actor(actor_id)
-        ids = index.events_by_actor.get(actor_id, ())
-        files[urls.feed(hub)] = feed_xml(index, f"{site}: {actor.name}", hub, ids)
+        hubs.append((urls.actor(actor_id), actor.name, index.events_by_actor.get(actor_id, ())))
     for place_id, place in index.places.items():
-        hub = urls.place(place_id)
-        ids = index.events_by_place.get(place_id, ())
-        files[urls.feed(hub)] = feed_xml(index, f"{site}: {place.name}", hub, ids)
-    for tag, ids in index.events_by_tag.items():
-        hub = urls.tag(tag)
-        files[urls.feed(hub)] = feed_xml(index, f"{site}: {tag}", hub, ids)
+        hubs.append((urls.place(place_id), place.name, index.events_by_place.get(place_id, ())))
+    for tag, tagged in index.events_by_tag.items():
+        hubs.append((urls.tag(tag), tag, tagged))
+    for hub, name, event_ids in hubs:
+        files[urls.feed(hub)] = feed_xml(index, f"{site}: {name}", hub, event_ids, entry)
     return files

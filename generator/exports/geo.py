@@ -46,4 +46,4 @@ def feature(index: SiteIndex, event: Event) -> Json | None:
 def events_geojson(index: SiteIndex) -> bytes:
     features = [f for event in index.events if (f := feature(index, event)) is not None]
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -72,4 +72,4 @@ def timelinejs_json(index: SiteIndex) -> bytes:
         },
         "events": [slide(index, event) for event in index.events],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
