@@ -25,6 +25,7 @@ from generator.index import SiteIndex
 from generator.pipeline import load_site
 from generator.problems import has_errors
 from generator.structured import event_json_ld
+from tests.browser import format_vnu_messages, run_vnu
 from tests.contentkit import write_site
 
 PLACE_TYOTKINO = """\
@@ -437,3 +438,16 @@ def test_event_page_json_ld_expands_to_event_and_claims(built_site: Path) -> Non
     expanded = jsonld.expand(document, {"documentLoader": _offline_loader})
     types = sorted(t for node in expanded for t in node["@type"])
     assert types == ["https://schema.org/Claim", "https://schema.org/Event"]
+
+
+def test_404_page_is_valid_html(tmp_path: Path, files: dict[str, bytes]) -> None:
+    page = tmp_path / "404.html"
+    page.write_bytes(files["404.html"])
+    messages = run_vnu([page])
+    assert messages == [], format_vnu_messages(messages)
+
+
+def test_event_json_ld_gives_a_timed_start_with_its_utc_offset(index: SiteIndex) -> None:
+    graph = event_json_ld(index, index.event_by_id["drone"])["@graph"]
+    assert isinstance(graph, list)
+    assert graph[0]["startDate"] == "2024-03-20T09:30:00+03:00"

@@ -11,7 +11,7 @@ import pytest
 from generator.exports import render_exports
 from generator.index import SiteIndex
 from generator.pipeline import load_site
-from tests.browser import REPO_ROOT, chromium, serve_directory
+from tests.browser import REPO_ROOT, axe_violations, chromium, serve_directory
 from tests.contentkit import write_site
 from tests.test_exports import FILES
 
@@ -51,9 +51,13 @@ def _site_root(tmp_path: Path, index: SiteIndex) -> Path:
     return root
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> SiteIndex:
-    content = write_site(tmp_path / "content", dict(FILES))
+@pytest.fixture(params=["fixture", "content"])
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> SiteIndex:
+    """The small fixture site, and the repository's real content."""
+    if request.param == "fixture":
+        content = write_site(tmp_path / "content", dict(FILES))
+    else:
+        content = REPO_ROOT / "content"
     loaded, problems = load_site(content)
     assert loaded is not None, problems
     return loaded
@@ -83,3 +87,18 @@ def test_timelinejs_shows_every_event_headline_without_errors(
     assert slides == len(index.events) + 1  # the title slide, then one per event
     for event in index.events:
         assert html.unescape(event.title) in headlines
+
+
+def test_404_page_is_accessible_when_served_under_a_missing_url(
+    tmp_path: Path, index: SiteIndex
+) -> None:
+    root = tmp_path / "served"
+    root.mkdir()
+    (root / "404.html").write_bytes(render_exports(index)["404.html"])
+    with chromium() as browser, serve_directory(root, "/project/") as base_url:
+        page = browser.new_page()
+        page.goto(base_url + "404.html")
+        violations = axe_violations(page)
+        hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
+    assert violations == []
+    assert hrefs and all(href.startswith(index.site.base_url) for href in hrefs)

@@ -117,12 +117,3 @@ def place_of_kind(index: SiteIndex, event: Event, kinds: frozenset[str]) -> Plac
         if place.kind in kinds:
             return place
     return None
-
-
-def claim_source_label(event: Event, url: str | None) -> str | None:
-    if url is None:
-        return None
-    for source in event.sources:
-        if source.url == url:
-            return source.publisher
-    return None

@@ -30,13 +30,12 @@ def archive_paths(index: SiteIndex) -> list[str]:
 def page_out_paths(index: SiteIndex) -> list[str]:
     """Every HTML page of the site except `404.html`, sorted.
 
-    Mirrors `pages.plan_pages` without building any page. The search page joins this list
-    when the build writes it; the sitemap test fails until then, which is the point.
+    Mirrors `pages.plan_pages` without building any page; a test compares the two.
     """
     pages = max(1, math.ceil(len(index.events) / index.site.per_page))
     paths = [urls.home(n) for n in range(1, pages + 1)]
     paths += [urls.actors_index(), urls.places_index(), urls.tags_index()]
-    paths.append(urls.sources_index())
+    paths += [urls.sources_index(), urls.search()]
     paths += [urls.event(event.id) for event in index.events]
     paths += [urls.actor(actor_id) for actor_id in index.actors]
     paths += [urls.place(place_id) for place_id in index.places]
@@ -71,12 +70,25 @@ a{color:#0b57a4}
 """.strip()
 
 
+def _link(index: SiteIndex, out_path: str, text: str) -> str:
+    href = html.escape(absolute(index, out_path))
+    return f'<li><a href="{href}">{html.escape(text)}</a></li>'
+
+
 def not_found_html(index: SiteIndex) -> bytes:
+    """A standalone page: inline styles, and only absolute links (see the module note)."""
     site = index.site
     title = html.escape(site.title)
-    home = html.escape(site.base_url)
-    search = html.escape(absolute(index, urls.search()))
-    events = html.escape(absolute(index, urls.home()))
+    links = "\n".join(
+        [
+            _link(index, urls.home(), f"The timeline: {site.title}"),
+            _link(index, urls.search(), "Search the events"),
+            _link(index, urls.actors_index(), "Actors"),
+            _link(index, urls.places_index(), "Places"),
+            _link(index, urls.tags_index(), "Tags"),
+            _link(index, urls.sources_index(), "Sources"),
+        ]
+    )
     text = f"""<!DOCTYPE html>
 <html lang="{html.escape(site.language)}">
 <head>
@@ -91,10 +103,8 @@ def not_found_html(index: SiteIndex) -> bytes:
 <h1>Page not found</h1>
 <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
 <ul>
-<li><a href="{events}">Go to the timeline of {title}</a></li>
-<li><a href="{search}">Search the events</a></li>
+{links}
 </ul>
-<p>Home: <a href="{home}">{home}</a></p>
 </main>
 </body>
 </html>
