@@ -81,6 +81,9 @@ def _description(index: SiteIndex, event: Event) -> str:
         known_part = "year" if year_only else "month"
         detail = f"only the {known_part} is known" if coarse else "the date is approximate"
         lines.append(f"Date: {known}{format_range(event.date, event.end)} ({detail}).")
+    if event.time is not None and not is_timed(event):
+        zone = event.timezone or index.site.timezone
+        lines.append(f"Starts at {event.time} ({zone}).")
     for claim in event.claims:
         name = index.actors[claim.by].name
         lines.append(f"{name} claims: {claim.text} [{claim.status.value}]")
