@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from generator import exports, pages, publish
+from generator import exports, pages, publish, search
 from generator.errors import UsageError
 from generator.index import SiteIndex
 from generator.pipeline import load_site
@@ -60,6 +60,7 @@ def build_site(
     base_url: str | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    with_search: bool = True,
 ) -> list[Problem]:
     """Returns the problems; on any error the previous output is left untouched."""
     publish.check_output_location(out_dir, content_dir, REPO_ROOT)
@@ -73,5 +74,5 @@ def build_site(
     problems = sort_problems([*problems, *collisions])
     if has_errors(problems):
         return problems
-    publish.publish(files, out_dir)
+    publish.publish(files, out_dir, before_swap=search.index_site if with_search else None)
     return problems

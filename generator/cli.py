@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
             help="cache folder (default: .cache next to the output folder)",
         )
         sub.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+        sub.add_argument(
+            "--no-search", action="store_true", help="skip the search index (faster previews)"
+        )
 
     build = verbs.add_parser("build", help="validate the content and write the site (default)")
     build_options(build)
@@ -133,6 +136,7 @@ def run_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         cache_dir=None if args.no_cache else args.cache_dir,
         use_cache=not args.no_cache,
+        with_search=not args.no_search,
     )
     errors = [p for p in problems if p.severity == "error"]
     print_problems(errors, args.format, sys.stderr)

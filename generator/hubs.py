@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator import richtext, urls
+from generator import maps, richtext, strip, urls
 from generator.dates import MONTH_NAMES, PartialDate, format_date
 from generator.index import SiteIndex
 from generator.model import Event
@@ -75,6 +75,7 @@ class TimelinePage:
     months: tuple[MonthGroup, ...]
     years: tuple[YearNav, ...]
     pagination: Pagination | None
+    strip: str = ""
 
 
 def _month_key(event: Event) -> tuple[int, int | None]:
@@ -140,6 +141,7 @@ def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
     """The timeline, `site.per_page` events a page; always at least the first page."""
     size = max(1, index.site.per_page)
     chunks = [index.events[n : n + size] for n in range(0, len(index.events), size)] or [()]
+    months = strip.count_months(index.events, urls.month)
     result = []
     for number, chunk in enumerate(chunks, start=1):
         linker = Linker(index, urls.home(number))
@@ -157,6 +159,9 @@ def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
                     months=month_groups(linker, chunk),
                     years=year_navigation(linker),
                     pagination=pagination(linker, number, len(chunks)),
+                    strip=strip.render_strip(
+                        [(y, m, n, linker.to(path)) for y, m, n, path in months], STRIP_TITLE
+                    ),
                 ),
             )
         )
@@ -199,6 +204,15 @@ def _archive(
 
 # ---------------------------------------------------------------- hubs
 
+STRIP_TITLE = "Events per month"
+
+
+def hub_strip(linker: Linker, event_ids: Iterable[str]) -> str:
+    """The timeline strip of a hub's own events, each bar linking to the month archive."""
+    events = (linker.index.event_by_id[e] for e in event_ids)
+    months = strip.count_months(events, lambda y, m: linker.to(urls.month(y, m)))
+    return strip.render_strip(months, STRIP_TITLE)
+
 
 @dataclass(frozen=True, slots=True)
 class ActorPage:
@@ -211,6 +225,7 @@ class ActorPage:
     links: tuple[Link, ...]
     events: tuple[EventItem, ...]
     claims: tuple[ClaimView, ...]
+    strip: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,12 +238,15 @@ class PlacePage:
     coordinates: str | None
     description_html: str
     events: tuple[EventItem, ...]
+    strip: str = ""
+    map: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class TagPage:
     tag: str
     events: tuple[EventItem, ...]
+    strip: str = ""
 
 
 def _markdown(text: str) -> str:
@@ -249,6 +267,7 @@ def actor_page(index: SiteIndex, actor_id: str) -> ActorPage:
         links=tuple(Link(url, url) for url in map(richtext.safe_href, actor.links) if url),
         events=linker.event_items(index.events_by_actor.get(actor_id, ())),
         claims=tuple(linker.claim(index.event_by_id[r.event], r.claim) for r in claims),
+        strip=hub_strip(linker, index.events_by_actor.get(actor_id, ())),
     )
 
 
@@ -271,12 +290,20 @@ def place_page(index: SiteIndex, place_id: str) -> PlacePage:
         coordinates=_coordinates(place.coordinates),
         description_html=_markdown(place.description),
         events=linker.event_items(index.events_by_place.get(place_id, ())),
+        strip=hub_strip(linker, index.events_by_place.get(place_id, ())),
+        map=maps.locator_map(
+            place,
+            index.place_ancestors(place_id),
+            index,
+            link=lambda p: linker.to(urls.place(p.id)),
+        ),
     )
 
 
 def tag_page(index: SiteIndex, tag: str) -> TagPage:
     linker = Linker(index, urls.tag(tag))
-    return TagPage(tag, linker.event_items(index.events_by_tag[tag]))
+    ids = index.events_by_tag[tag]
+    return TagPage(tag, linker.event_items(ids), hub_strip(linker, ids))
 
 
 # ---------------------------------------------------------------- indexes
@@ -295,6 +322,7 @@ class ListPage:
     heading: str
     intro: str
     nodes: tuple[TreeNode, ...]
+    map: str = ""
 
 
 def _tree(
@@ -325,7 +353,8 @@ def places_index(index: SiteIndex) -> ListPage:
     }
     roots = [p.id for p in index.places.values() if p.within is None]
     intro = "Every place in the timeline, each within the place that contains it."
-    return ListPage("Places", intro, _tree(roots, index.place_children, node))
+    overview = maps.overview_map(index, link=lambda p: linker.to(urls.place(p.id)))
+    return ListPage("Places", intro, _tree(roots, index.place_children, node), overview)
 
 
 def tags_index(index: SiteIndex) -> ListPage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import hubs, render, richtext, urls, views
+from generator import hubs, render, richtext, search, urls, views
 from generator.index import SiteIndex
 from generator.structured import event_json_ld
 
@@ -50,6 +50,8 @@ class Frame:
     description: str
     canonical: str
     stylesheet: str
+    filter_script: str
+    search: str
     home: str
     nav: tuple[NavItem, ...]
     data_links: tuple[views.Link, ...]
@@ -78,6 +80,8 @@ def frame_for(index: SiteIndex, page: PlannedPage) -> Frame:
         description=page.description,
         canonical=urls.absolute(site.base_url, page.out_path),
         stylesheet=linker.to(urls.static(STYLESHEET)),
+        filter_script=linker.to(urls.static("filter.js")),
+        search=linker.to(urls.search()),
         home=linker.to(urls.home()),
         nav=tuple(NavItem(linker.to(path), text, key == page.section) for key, text, path in NAV),
         data_links=tuple(views.Link(linker.to(path), text) for text, path in DATA_LINKS),
@@ -177,6 +181,10 @@ def _index_pages(index: SiteIndex) -> list[PlannedPage]:
             "Every source the timeline cites, with the events that cite it.",
             hubs.sources_page(index),
         )
+    )
+    view = search.search_page()
+    pages.append(
+        PlannedPage(urls.search(), "search.html", "search", view.heading, view.intro, view)
     )
     return pages
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import richtext, urls
+from generator import richtext, search, urls
 from generator.dates import PartialDate, format_date, format_range
 from generator.index import SiteIndex
 from generator.model import Claim, ClaimStatus, Event, Figure, RelationKind, Source
@@ -93,6 +93,8 @@ class EventItem:
     when: When
     summary: str
     places: tuple[str, ...]
+    facets: tuple[search.Facet, ...] = ()
+    """For `static/filter.js`: (facet, value, label) triples of tags, actors, statuses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ class Linker:
             when=event_when(event, self.index.site.timezone),
             summary=event.summary,
             places=tuple(self.index.places[p].name for p in event.places),
+            facets=search.event_facets(self.index, event),
         )
 
     def event_items(self, event_ids: tuple[str, ...]) -> tuple[EventItem, ...]:
@@ -284,6 +287,7 @@ class EventPage:
     next: EventItem | None
     same_day: tuple[EventItem, ...]
     json_ld: str
+    search: search.SearchFacets
 
 
 def figure_tables(linker: Linker, event: Event) -> tuple[FigureTable, ...]:
@@ -372,4 +376,5 @@ def event_page(index: SiteIndex, event: Event, json_ld: str) -> EventPage:
         next=linker.event_item(following) if following else None,
         same_day=linker.event_items(index.same_day.get(event.id, ())),
         json_ld=json_ld,
+        search=search.search_facets(index, event),
     )
