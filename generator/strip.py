@@ -34,10 +34,15 @@ MONTH_NAMES = (
 )
 BAR_AREA = 80
 """Height in SVG units of the tallest bar."""
-LABEL_AREA = 18
+TOP = 16
+"""Room above the tallest bar for its count."""
+LABEL_ROW = 15
 GOAL_WIDTH = 720
 MIN_SLOT = 4.0
-MAX_SLOT = 28.0
+MAX_SLOT = 40.0
+LABELLED_SLOT = 20.0
+"""Bars at least this wide show their count above and their month below."""
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
 MIN_LABEL_GAP = 36.0
 """SVG units needed between two year labels so they do not overlap."""
 
@@ -97,27 +102,46 @@ def _bar_svg(bar: Bar, x: float, slot: float, tallest: int) -> str:
     if bar.count == 0 or bar.href is None:
         return ""
     height = max(2.0, bar.count / tallest * BAR_AREA)
-    gap = min(2.0, slot / 4)
+    top = TOP + BAR_AREA - height
+    gap = min(4.0, slot / 4)
     spoken = escape(bar.spoken)
+    count = (
+        f'<text x="{x + slot / 2:.1f}" y="{top - 3:.1f}" text-anchor="middle" font-size="11" '
+        f'fill="currentColor">{bar.count}</text>'
+        if slot >= LABELLED_SLOT
+        else ""
+    )
     return (
         f'<a href="{escape(bar.href)}" aria-label="{spoken}">'
         f"<title>{spoken}</title>"
-        f'<rect x="{x:.1f}" y="0" width="{slot:.1f}" height="{BAR_AREA}" '
+        f'<rect x="{x:.1f}" y="0" width="{slot:.1f}" height="{TOP + BAR_AREA}" '
         f'fill="currentColor" fill-opacity="0"/>'
-        f'<rect class="strip-bar" x="{x + gap / 2:.1f}" y="{BAR_AREA - height:.1f}" '
-        f'width="{slot - gap:.1f}" height="{height:.1f}" fill="currentColor"/></a>'
+        f'<rect class="strip-bar" x="{x + gap / 2:.1f}" y="{top:.1f}" '
+        f'width="{slot - gap:.1f}" height="{height:.1f}" fill="currentColor"/>{count}</a>'
+    )
+
+
+def _month_labels(bars: Sequence[Bar], slot: float) -> str:
+    if slot < LABELLED_SLOT:
+        return ""
+    y = TOP + BAR_AREA + LABEL_ROW - 3
+    return "".join(
+        f'<text x="{(n + 0.5) * slot:.1f}" y="{y}" text-anchor="middle" font-size="11" '
+        f'fill="currentColor">{MONTH_ABBREVIATIONS[bar.month - 1]}</text>'
+        for n, bar in enumerate(bars)
     )
 
 
 def _year_labels(bars: Sequence[Bar], slot: float) -> str:
+    rows = 2 if slot >= LABELLED_SLOT else 1
+    y = TOP + BAR_AREA + rows * LABEL_ROW - 3
     labels = []
     last_x = -MIN_LABEL_GAP
     for n, bar in enumerate(bars):
         x = n * slot
         if (bar.month == 1 or n == 0) and x - last_x >= MIN_LABEL_GAP:
             labels.append(
-                f'<text x="{x:.1f}" y="{BAR_AREA + LABEL_AREA - 4}" font-size="12" '
-                f'fill="currentColor">{bar.year}</text>'
+                f'<text x="{x:.1f}" y="{y}" font-size="12" fill="currentColor">{bar.year}</text>'
             )
             last_x = x
     return "".join(labels)
@@ -155,19 +179,20 @@ def render_strip(counts: Sequence[MonthCount], title: str, id_prefix: str = "str
         return Markup("")
     slot = _slot(len(bars))
     width = round(slot * len(bars), 1)
-    height = BAR_AREA + LABEL_AREA
+    height = TOP + BAR_AREA + (2 if slot >= LABELLED_SLOT else 1) * LABEL_ROW
     tallest = max(bar.count for bar in bars)
     body = "".join(_bar_svg(bar, n * slot, slot, tallest) for n, bar in enumerate(bars))
     return Markup(
         '<figure class="strip">'
         f'<svg class="strip-chart" role="group" viewBox="0 0 {width} {height}" '
+        'preserveAspectRatio="xMinYMax meet" '
         f'width="{width}" height="{height}" '
         f'aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
         'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{id_prefix}-title">{escape(title)}</title>'
         f'<desc id="{id_prefix}-desc">{escape(describe(bars))}</desc>'
-        f'<line x1="0" y1="{BAR_AREA + 0.5}" x2="{width}" y2="{BAR_AREA + 0.5}" '
+        f'<line x1="0" y1="{TOP + BAR_AREA + 0.5}" x2="{width}" y2="{TOP + BAR_AREA + 0.5}" '
         'stroke="currentColor" stroke-opacity="0.5"/>'
-        f"{body}{_year_labels(bars, slot)}</svg>"
+        f"{body}{_month_labels(bars, slot)}{_year_labels(bars, slot)}</svg>"
         f"{_table(bars, title)}</figure>"
     )

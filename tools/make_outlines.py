@@ -9,7 +9,7 @@ This script is how that copy is made; run it after `npm ci` when world-atlas cha
 The outlines are Natural Earth's 1:110m admin-0 countries (public domain), as packaged
 by Mike Bostock's world-atlas (ISC licence). Coordinates are stored as whole hundredths
 of a degree, each ring a flat list `[lon, lat, lon, lat, ...]`, consecutive duplicates
-dropped; the output is sorted by country name so it is the same on every run.
+dropped, longitudes unwrapped across the antimeridian (so they may pass 180); the output is sorted by country name so it is the same on every run.
 """
 
 from __future__ import annotations
@@ -46,6 +46,22 @@ def decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return arcs
 
 
+def unwrap(points: list[Point]) -> list[Point]:
+    """Keep a ring that crosses the antimeridian continuous (Russia's Chukotka runs on
+    past 180° instead of jumping to -180°), so no line is drawn across the whole map."""
+    if not points:
+        return points
+    unwrapped = [points[0]]
+    for lon, lat in points[1:]:
+        previous = unwrapped[-1][0]
+        while lon - previous > 18000:
+            lon -= 36000
+        while previous - lon > 18000:
+            lon += 36000
+        unwrapped.append((lon, lat))
+    return unwrapped
+
+
 def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[Point]:
     """Join a ring's arcs (`~i` is arc i reversed), rounded to hundredths of a degree."""
     points: list[Point] = []
@@ -55,7 +71,7 @@ def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[
             point = (round(lon * 100), round(lat * 100))
             if not points or points[-1] != point:
                 points.append(point)
-    return points
+    return unwrap(points)
 
 
 def polygons_of(geometry: dict[str, Any]) -> list[list[list[int]]]:

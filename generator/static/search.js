@@ -42,6 +42,10 @@
       return term;
     }
   });
+  // Pagefind's input is labelled only by its title; the page heading is its visible label.
+  var input = mount.querySelector("input.pagefind-ui__search-input");
+  var heading = document.getElementById("search-heading");
+  if (input && heading) input.setAttribute("aria-labelledby", heading.id);
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();
