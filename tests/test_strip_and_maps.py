@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -210,7 +211,7 @@ def test_outline_coordinates_are_plausible_degrees() -> None:
     for outline in maps.load_outlines():
         for ring in outline.rings:
             assert all(-200 <= lon <= 200 and -90 <= lat <= 90 for lon, lat in ring)
-            steps = [abs(b[0] - a[0]) for a, b in zip(ring, ring[1:], strict=False)]
+            steps = [abs(b[0] - a[0]) for a, b in itertools.pairwise(ring)]
             assert max(steps, default=0) < 180, f"{outline.name} jumps across the map"
             assert not any(math.isnan(lon) for lon, _ in ring)
     assert re.search("Natural Earth", maps.OUTLINES_PATH.read_text(encoding="utf-8"))
