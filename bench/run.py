@@ -317,7 +317,7 @@ def bench_size(n: int, args: argparse.Namespace, hugo: Path, pelican: Path) -> d
     result["load_average_at_end"] = os.getloadavg()
     print(table(n, summary))
     if args.profile_stages:
-        result["stages"] = stage_split(folders, min(args.reps, 3))
+        result["stages"] = stage_split(folders, 1 if n >= 10000 else min(args.reps, 3))
         print("\nstage split (median s):", json.dumps(result["stages"], indent=1))
     if args.profile_check:
         result["check_profile_top20"] = profile_check(folders, n)
