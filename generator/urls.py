@@ -8,6 +8,7 @@ only for absolute URLs (canonical links, feeds, sitemap).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import quote
 
@@ -91,11 +92,20 @@ def feed(hub_out_path: str | None = None) -> str:
     return posixpath.join(posixpath.dirname(hub_out_path), "feed.xml")
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_out_path: str, to_out_path: str) -> str:
-    """A link from one page to another that works from disk and any sub-path."""
-    start = posixpath.dirname(from_out_path) or "."
-    target = posixpath.relpath(to_out_path, start)
-    return quote(target, safe="/#%._-~")
+    """A link from one page to another that works from disk and any sub-path.
+
+    Pure string work on site-relative paths: `posixpath.relpath` would consult the
+    working directory on every call, and a large site makes hundreds of thousands.
+    """
+    start = from_out_path.split("/")[:-1]
+    target = to_out_path.split("/")
+    common = 0
+    while common < len(start) and common < len(target) - 1 and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return quote("/".join(parts) or ".", safe="/#%._-~")
 
 
 def absolute(base_url: str, out_path: str) -> str:
