@@ -16,8 +16,16 @@ KINDS = ["site", "event", "actor", "place"]
 SUBSCHEMA_MAP_KEYWORDS = ("properties", "$defs", "patternProperties", "dependentSchemas")
 SUBSCHEMA_LIST_KEYWORDS = ("prefixItems", "allOf", "anyOf", "oneOf")
 SUBSCHEMA_KEYWORDS = (
-    "items", "additionalProperties", "propertyNames", "not", "contains",
-    "if", "then", "else", "unevaluatedItems", "unevaluatedProperties",
+    "items",
+    "additionalProperties",
+    "propertyNames",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
 )
 
 
@@ -161,7 +169,8 @@ def test_the_root_of_each_schema_has_a_description(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_property_at_every_depth_has_a_non_empty_description(kind):
     missing = [
-        path for path, prop in properties(load(kind))
+        path
+        for path, prop in properties(load(kind))
         if not isinstance(prop.get("description"), str) or not prop["description"].strip()
     ]
     assert not missing
@@ -182,7 +191,8 @@ def test_every_shared_definition_has_a_description(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_object_with_properties_forbids_unknown_keys(kind):
     lax = [
-        path for path, sub in subschemas(load(kind))
+        path
+        for path, sub in subschemas(load(kind))
         if "properties" in sub and sub.get("additionalProperties") is not False
     ]
     assert not lax
@@ -191,8 +201,10 @@ def test_every_object_with_properties_forbids_unknown_keys(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_object_without_properties_is_a_map_with_constrained_keys(kind):
     loose = [
-        path for path, sub in subschemas(load(kind))
-        if sub.get("type") == "object" and "properties" not in sub
+        path
+        for path, sub in subschemas(load(kind))
+        if sub.get("type") == "object"
+        and "properties" not in sub
         and not ("propertyNames" in sub and isinstance(sub.get("additionalProperties"), dict))
     ]
     assert not loose
@@ -281,13 +293,18 @@ def test_an_unknown_key_in_a_related_object_fails():
 
 
 def test_an_unknown_key_in_a_correction_fails():
-    assert not is_valid("event", event_with(corrections=[{"date": "2024-03-14", "note": "x", "by": "me"}]))
+    assert not is_valid(
+        "event", event_with(corrections=[{"date": "2024-03-14", "note": "x", "by": "me"}])
+    )
 
 
 # ---------------------------------------------------------------- slugs
 
 
-@pytest.mark.parametrize("bad", ["Tyotkino", "kursk_oblast", "-kursk", "kursk-", "kursk--oblast", "", "kürsk", "kursk oblast"])
+@pytest.mark.parametrize(
+    "bad",
+    ["Tyotkino", "kursk_oblast", "-kursk", "kursk-", "kursk--oblast", "", "kürsk", "kursk oblast"],
+)
 def test_a_bad_slug_fails(bad):
     assert not is_valid("event", event_with(places=[bad]))
 
@@ -296,7 +313,9 @@ def test_a_slug_with_a_trailing_newline_fails():
     assert not is_valid("event", event_with(tags=["shelling\n"]))
 
 
-@pytest.mark.parametrize("kind,key", [("actor", "kind"), ("actor", "part_of"), ("place", "kind"), ("place", "within")])
+@pytest.mark.parametrize(
+    "kind,key", [("actor", "kind"), ("actor", "part_of"), ("place", "kind"), ("place", "within")]
+)
 def test_a_bad_slug_in_an_actor_or_place_reference_fails(kind, key):
     assert not is_valid(kind, dict(MINIMAL[kind], **{key: "Not A Slug"}))
 
@@ -325,7 +344,20 @@ def test_a_date_at_year_month_or_day_precision_passes(good):
     assert is_valid("event", event_with(date=good, end=good))
 
 
-@pytest.mark.parametrize("bad", ["24-03-12", "2024-3-12", "2024/03/12", "12.03.2024", "2024-03-12T10:00", "2024-03-12\n", 12024, 2024.5, None])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "24-03-12",
+        "2024-3-12",
+        "2024/03/12",
+        "12.03.2024",
+        "2024-03-12T10:00",
+        "2024-03-12\n",
+        12024,
+        2024.5,
+        None,
+    ],
+)
 def test_a_malformed_date_fails(bad):
     assert not is_valid("event", event_with(date=bad))
 
@@ -345,7 +377,10 @@ def test_a_malformed_time_fails(bad):
     assert not is_valid("event", event_with(time=bad))
 
 
-@pytest.mark.parametrize("good", ["UTC", "Europe/Kyiv", "America/Port-au-Prince", "Etc/GMT+3", "America/Argentina/Buenos_Aires"])
+@pytest.mark.parametrize(
+    "good",
+    ["UTC", "Europe/Kyiv", "America/Port-au-Prince", "Etc/GMT+3", "America/Argentina/Buenos_Aires"],
+)
 def test_an_iana_like_timezone_passes(good):
     assert is_valid("event", event_with(timezone=good))
 
@@ -391,7 +426,9 @@ def test_a_whole_number_or_two_number_range_passes_as_figure(figure):
     assert is_valid("event", event_with_claim(figures={"killed": figure}))
 
 
-@pytest.mark.parametrize("figure", [[1, 2, 3], [1], [], -1, 1.5, [1, 2.5], [-1, 2], "12", True, None])
+@pytest.mark.parametrize(
+    "figure", [[1, 2, 3], [1], [], -1, 1.5, [1, 2.5], [-1, 2], "12", True, None]
+)
 def test_a_malformed_figure_fails(figure):
     assert not is_valid("event", event_with_claim(figures={"killed": figure}))
 
@@ -420,13 +457,26 @@ def test_each_related_kind_passes(kind):
 
 
 def test_an_unknown_related_kind_fails():
-    assert not is_valid("event", event_with(related=[{"event": "other-event", "kind": "caused-by"}]))
+    assert not is_valid(
+        "event", event_with(related=[{"event": "other-event", "kind": "caused-by"}])
+    )
 
 
 # ---------------------------------------------------------------- urls
 
 
-@pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://example.org/x", "example.org", "//example.org", "https://exa mple.org", "https://example.org/\n", ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/x",
+        "example.org",
+        "//example.org",
+        "https://exa mple.org",
+        "https://example.org/\n",
+        "",
+    ],
+)
 def test_a_source_url_that_is_not_http_fails(bad):
     assert not is_valid("event", event_with_source(url=bad))
 
@@ -459,7 +509,19 @@ def test_a_malformed_language_tag_fails(bad):
     assert not is_valid("site", dict(MINIMAL["site"], language=bad))
 
 
-@pytest.mark.parametrize("bad", [[91, 0], [0, 181], [-90.5, 0], [0, -180.5], [51.2], [51.2, 34.3, 0], ["51.2", "34.3"], [True, 0]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [91, 0],
+        [0, 181],
+        [-90.5, 0],
+        [0, -180.5],
+        [51.2],
+        [51.2, 34.3, 0],
+        ["51.2", "34.3"],
+        [True, 0],
+    ],
+)
 def test_coordinates_outside_range_or_not_two_numbers_fail(bad):
     assert not is_valid("place", dict(MINIMAL["place"], coordinates=bad))
 

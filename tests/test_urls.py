@@ -11,7 +11,9 @@ from generator import urls
 
 folder = st.sampled_from(["events", "a", "b", "2024", "03", "page"])
 file_name = st.sampled_from(["index.html", "feed.xml", "events.json"])
-out_path = st.builds(lambda dirs, name: "/".join([*dirs, name]), st.lists(folder, max_size=4), file_name)
+out_path = st.builds(
+    lambda dirs, name: "/".join([*dirs, name]), st.lists(folder, max_size=4), file_name
+)
 """Like every out_path of the site: folders, then a file name with a suffix."""
 
 
