@@ -115,7 +115,8 @@ def test_serve_rebuilds_after_a_content_edit_and_bumps_the_build_counter(
     first = preview.state()["build"]
     edit_event(preview, EVENT_INCURSION.replace(OLD_TITLE, "Fighters enter Kursk Oblast"))
     wait_until(lambda: "Fighters enter Kursk Oblast" in preview.get(EVENT_PAGE))
-    assert preview.state()["build"] != first
+    # The new site is swapped in just before the counter moves on: wait for both.
+    wait_until(lambda: preview.state()["build"] != first)
 
 
 def test_serve_keeps_the_last_good_site_after_a_bad_edit_and_lists_the_errors(
