@@ -25,6 +25,16 @@ def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Validate and publish a conflict-event timeline."
@@ -84,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     format_option(check)
     serve = verbs.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     build_options(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks one)"
+    )
     new = verbs.add_parser("new", help="write a new event skeleton")
     content_option(new)
     new.add_argument("--title", required=True, help="the event's title")

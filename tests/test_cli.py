@@ -1,0 +1,55 @@
+"""Usage errors exit 2 with a one-line reason, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bogus"],
+        ["check", "--format", "xml"],
+        ["serve", "--port", "99999"],
+        ["serve", "--port", "http"],
+        ["build", "--out", "/"],
+        ["build", "--out", "."],
+        ["build", "--out", "content"],
+        ["build", "--base-url", "ftp://example.org/"],
+        ["check", "--content", "no-such-folder"],
+        ["new", "--title", ""],
+        ["links", "--connections", "0"],
+    ],
+)
+def test_usage_errors_exit_two_without_a_traceback(args, tmp_path):
+    if "--base-url" in args:
+        args = [*args, "--out", str(tmp_path / "site")]
+    result = subprocess.run(
+        [sys.executable, "build.py", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "error" in result.stderr
+
+
+def test_version_is_printed():
+    result = subprocess.run(
+        [sys.executable, "build.py", "--version"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("build.py ")
