@@ -157,8 +157,11 @@ class ShiftHeadings(Treeprocessor):
             element.tag = f"h{min(6, TOP_HEADING_LEVEL + ranks[level])}"
 
 
+@functools.cache
 def _markdown() -> markdown.Markdown:
-    """A fresh converter per call: Markdown instances keep state between conversions."""
+    """One converter per process, `reset()` before each use: building one costs more
+    than converting a body, and `reset()` clears the state (abbreviations, references)
+    a conversion leaves behind."""
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -193,4 +196,4 @@ def clean_html(fragment: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Safe HTML for an editor's Markdown; the same text is converted once per process."""
-    return clean_html(_markdown().convert(text)).strip()
+    return clean_html(_markdown().reset().convert(text)).strip()
