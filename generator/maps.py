@@ -126,10 +126,16 @@ def _ring_path(frame: Frame, ring: Ring) -> str:
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points) + "Z"
 
 
-def _visible(frame: Frame, ring: Ring) -> bool:
+@functools.cache
+def _bounds(ring: Ring) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a ring, worked out once per process, not once per map."""
     lons = [lon for lon, _ in ring]
     lats = [lat for _, lat in ring]
-    return frame.intersects(min(lons), min(lats), max(lons), max(lats))
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _visible(frame: Frame, ring: Ring) -> bool:
+    return frame.intersects(*_bounds(ring))
 
 
 def outline_paths(frame: Frame, outlines: Iterable[Outline]) -> str:

@@ -7,10 +7,14 @@ always gives the same bytes. Rendering a planned page is only filling its templa
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from generator import hubs, render, richtext, search, urls, views
 from generator.index import SiteIndex
+from generator.model import Event
 from generator.structured import event_json_ld
 
 STYLESHEET = "style.css"
@@ -104,62 +108,56 @@ def _timeline_pages(index: SiteIndex) -> list[PlannedPage]:
     return pages
 
 
-def _event_pages(index: SiteIndex) -> list[PlannedPage]:
-    return [
-        PlannedPage(
-            urls.event(event.id),
-            "event.html",
-            "timeline",
-            event.title,
-            event.summary,
-            views.event_page(index, event, richtext.json_for_script(event_json_ld(index, event))),
-        )
-        for event in index.events
-    ]
+def _event_page(index: SiteIndex, event: Event) -> PlannedPage:
+    return PlannedPage(
+        urls.event(event.id),
+        "event.html",
+        "timeline",
+        event.title,
+        event.summary,
+        views.event_page(index, event, richtext.json_for_script(event_json_ld(index, event))),
+    )
 
 
-def _hub_pages(index: SiteIndex) -> list[PlannedPage]:
-    pages = []
-    for actor in index.actors.values():
-        out_path = urls.actor(actor.id)
-        pages.append(
-            PlannedPage(
-                out_path,
-                "actor.html",
-                "actors",
-                actor.name,
-                f"Events involving {actor.name} and the claims they made.",
-                hubs.actor_page(index, actor.id),
-                urls.feed(out_path),
-            )
-        )
-    for place in index.places.values():
-        out_path = urls.place(place.id)
-        pages.append(
-            PlannedPage(
-                out_path,
-                "place.html",
-                "places",
-                place.name,
-                f"Events in {place.name} and the places within it.",
-                hubs.place_page(index, place.id),
-                urls.feed(out_path),
-            )
-        )
-    for tag in index.events_by_tag:
-        out_path = urls.tag(tag)
-        pages.append(
-            PlannedPage(
-                out_path,
-                "tag.html",
-                "tags",
-                f"Tag: {tag}",
-                f"Events tagged {tag}.",
-                hubs.tag_page(index, tag),
-                urls.feed(out_path),
-            )
-        )
-    return pages
+def _actor_page(index: SiteIndex, actor_id: str) -> PlannedPage:
+    actor = index.actors[actor_id]
+    out_path = urls.actor(actor.id)
+    return PlannedPage(
+        out_path,
+        "actor.html",
+        "actors",
+        actor.name,
+        f"Events involving {actor.name} and the claims they made.",
+        hubs.actor_page(index, actor.id),
+        urls.feed(out_path),
+    )
+
+
+def _place_page(index: SiteIndex, place_id: str) -> PlannedPage:
+    place = index.places[place_id]
+    out_path = urls.place(place.id)
+    return PlannedPage(
+        out_path,
+        "place.html",
+        "places",
+        place.name,
+        f"Events in {place.name} and the places within it.",
+        hubs.place_page(index, place.id),
+        urls.feed(out_path),
+    )
+
+
+def _tag_page(index: SiteIndex, tag: str) -> PlannedPage:
+    out_path = urls.tag(tag)
+    return PlannedPage(
+        out_path,
+        "tag.html",
+        "tags",
+        f"Tag: {tag}",
+        f"Events tagged {tag}.",
+        hubs.tag_page(index, tag),
+        urls.feed(out_path),
+    )
 
 
 def _index_pages(index: SiteIndex) -> list[PlannedPage]:
@@ -189,23 +187,38 @@ def _index_pages(index: SiteIndex) -> list[PlannedPage]:
     return pages
 
 
-def plan_pages(index: SiteIndex) -> list[PlannedPage]:
-    pages = [
-        *_timeline_pages(index),
-        *_event_pages(index),
-        *_hub_pages(index),
-        *_index_pages(index),
+Unit = Callable[[], list[PlannedPage]]
+"""Plans some pages when called; units are independent, so processes can share them out."""
+
+
+def page_units(index: SiteIndex) -> list[Unit]:
+    """Every page of the site as units of work, in a fixed order (cheap: nothing planned yet)."""
+    units: list[Unit] = [
+        functools.partial(_timeline_pages, index),
+        functools.partial(_index_pages, index),
     ]
+    units += [_single(_event_page, index, event) for event in index.events]
+    units += [_single(_actor_page, index, actor_id) for actor_id in index.actors]
+    units += [_single(_place_page, index, place_id) for place_id in index.places]
+    units += [_single(_tag_page, index, tag) for tag in index.events_by_tag]
+    return units
+
+
+def _single(plan: Callable[[SiteIndex, Any], PlannedPage], index: SiteIndex, key: Any) -> Unit:
+    return lambda: [plan(index, key)]
+
+
+def plan_pages(index: SiteIndex) -> list[PlannedPage]:
+    pages = [page for unit in page_units(index) for page in unit()]
     return sorted(pages, key=lambda page: page.out_path)
+
+
+def render_planned(index: SiteIndex, page: PlannedPage) -> bytes:
+    return render.render_page(page.template, frame=frame_for(index, page), page=page.view)
 
 
 def render_pages(index: SiteIndex) -> dict[str, bytes]:
     """Every HTML page and static asset: out_path -> bytes, sorted, deterministic."""
-    files = {
-        page.out_path: render.render_page(
-            page.template, frame=frame_for(index, page), page=page.view
-        )
-        for page in plan_pages(index)
-    }
+    files = {page.out_path: render_planned(index, page) for page in plan_pages(index)}
     files.update(render.static_files())
     return dict(sorted(files.items()))
