@@ -16,22 +16,9 @@ from html import escape
 
 from markupsafe import Markup
 
+from generator.dates import MONTH_NAMES
 from generator.model import Event
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 BAR_AREA = 80
 """Height in SVG units of the tallest bar."""
 TOP = 16
