@@ -7,14 +7,17 @@ Rendering produces a mapping of out_path -> bytes; nothing touches the disk unti
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from generator import exports, pages, publish, search
+from generator import cache, exports, incremental, parallel, publish, render, search
 from generator.errors import UsageError
 from generator.index import SiteIndex
 from generator.pipeline import load_site
-from generator.problems import Problem, error, has_errors, sort_problems
+from generator.problems import Problem, error, sort_problems
 from generator.validate import is_http_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +56,98 @@ def merge_outputs(
     return dict(sorted(merged.items())), problems
 
 
+class _Refused(Exception):
+    """Raised inside the staging step to abandon the build with these problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("refused")
+        self.problems = problems
+
+
+def _search_key(written: incremental.Manifest) -> bytes:
+    """What the search index is made from: every HTML file's bytes, and the indexer."""
+    try:
+        indexer = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        indexer = ""
+    pages_html = sorted(
+        (path, hashed) for path, (hashed, _) in written.items() if path.endswith(".html")
+    )
+    return cache.digest(repr((indexer, pages_html)).encode())
+
+
+@dataclass
+class _Build:
+    """One build's steps around `publish_with`; `previous` is the last build's state."""
+
+    index: SiteIndex
+    out: Path
+    previous: dict[str, Any]
+    with_search: bool
+    problems: list[Problem]
+    writer: incremental.Writer | None = None
+    search: tuple[bytes, dict[str, incremental.Stat]] | None = None
+
+    def fill(self, staging: Path) -> None:
+        writer = incremental.Writer(staging, self.out, self.previous.get("manifest", {}))
+        self.writer = writer
+        made: dict[str, bytes] = {}
+        parallel.render_pages(
+            self.index, writer, alongside=lambda: made.update(exports.render_exports(self.index))
+        )
+        for out_path, data in render.static_files().items():
+            writer.put(out_path, data)
+        _, collisions = merge_outputs(
+            [("pages", {p: b"" for p in writer.written}), ("exports", made)]
+        )
+        if collisions:
+            raise _Refused(collisions)
+        for out_path, data in sorted(made.items()):
+            writer.put(out_path, data)
+        writer.put_marker()
+
+    def index_search(self, staging: Path) -> None:
+        """Run the indexer only when some HTML changed; else link the last index."""
+        assert self.writer is not None
+        key = _search_key(self.writer.written)
+        last_key, last_files = self.previous.get("search") or (b"", {})
+        if not (key == last_key and incremental.reuse_tree(self.writer, last_files)):
+            incremental.remove_tree(staging / search.BUNDLE)
+            search.index_site(staging)
+        self.search = (
+            key,
+            {
+                f"{search.BUNDLE}/{rel}": stat
+                for rel, stat in incremental.files_under(staging / search.BUNDLE)
+            },
+        )
+
+    def state(self, options: object, inputs: object, started: int) -> dict[str, Any]:
+        assert self.writer is not None
+        manifest = self.writer.written
+        search_files = self.search[1] if self.search else {}
+        published = {path: stat for path, (_, stat) in manifest.items()} | search_files
+        return {
+            "options": options,
+            "inputs": inputs,
+            "started": started,
+            "problems": self.problems,
+            "manifest": manifest,
+            "search": self.search,
+            "published": published,
+        }
+
+
+def _unchanged(state: Any, options: object, inputs: Any, out_dir: Path) -> bool:
+    return (
+        isinstance(state, dict)
+        and state.get("options") == options
+        and state.get("inputs") == inputs
+        and not incremental.is_racy(inputs, state["started"])
+        and incremental.output_matches(out_dir, state["published"])
+    )
+
+
 def build_site(
     content_dir: Path,
     out_dir: Path,
@@ -62,17 +157,33 @@ def build_site(
     use_cache: bool = True,
     with_search: bool = True,
 ) -> list[Problem]:
-    """Returns the problems; on any error the previous output is left untouched."""
+    """Returns the problems; on any error the previous output is left untouched.
+
+    With the cache (see cache.py and incremental.py) an unchanged build returns at
+    once, unchanged files are linked rather than rewritten, and unchanged content files
+    are not parsed again; the output is byte for byte that of `use_cache=False`.
+    """
     publish.check_output_location(out_dir, content_dir, REPO_ROOT)
-    index, problems = load_site(content_dir)
+    started = incremental.now_ns()
+    store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
+    options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
+    inputs = incremental.input_stats(content_dir) if use_cache else ()
+    state = store.load("state")
+    if use_cache and _unchanged(state, options, inputs, out_dir.resolve()):
+        return list(state["problems"])
+    previous = state if isinstance(state, dict) and state.get("options") == options else {}
+    memo = incremental.Carried(store.load("parsed")) if use_cache else None
+    index, problems = load_site(content_dir, memo)
+    if memo is not None:
+        store.save("parsed", memo.used)
     if index is None:
         return problems
-    index = with_base_url(index, base_url)
-    files, collisions = merge_outputs(
-        [("pages", pages.render_pages(index)), ("exports", exports.render_exports(index))]
-    )
-    problems = sort_problems([*problems, *collisions])
-    if has_errors(problems):
-        return problems
-    publish.publish(files, out_dir, before_swap=search.index_site if with_search else None)
+    job = _Build(with_base_url(index, base_url), out_dir.resolve(), previous, with_search, problems)
+    try:
+        publish.publish_with(
+            job.fill, out_dir, before_swap=job.index_search if with_search else None
+        )
+    except _Refused as refused:
+        return sort_problems([*problems, *refused.problems])
+    store.save("state", job.state(options, inputs, started))
     return problems

@@ -9,12 +9,13 @@ of them in one run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import index as linking
-from generator.load import Document, read_document
+from generator.cache import digest
+from generator.load import MAX_FILE_BYTES, Document, decode, parse_text, read_document
 from generator.model import (
     Actor,
     Event,
@@ -117,12 +118,61 @@ class LoadedContent:
     """source_path -> parsed document, for files that could be parsed."""
 
 
+FileResult = tuple[Document | None, list[Problem]]
+FileMemo = MutableMapping[tuple[str, str, bytes], FileResult]
+"""(source path, kind, hash of the bytes) -> the parsed document and its own problems."""
+
+
+def _read_and_check(item: ContentFile) -> FileResult:
+    document, problems = read_document(item.path, item.source_path)
+    if document is not None:
+        problems.extend(check_file(document, item.kind))
+    return document, problems
+
+
+def _remembered(item: ContentFile, memo: FileMemo) -> FileResult:
+    """Parse and check a file only when its bytes are new: the hash is the whole key."""
+    try:
+        if item.path.stat().st_size > MAX_FILE_BYTES:
+            return _read_and_check(item)
+        raw = item.path.read_bytes()
+    except OSError:
+        return _read_and_check(item)
+    key = (item.source_path, item.kind, digest(raw))
+    if key not in memo:
+        text, problems = decode(raw, item.source_path)
+        document = None
+        if text is not None:
+            document, problems = parse_text(text, item.source_path)
+        if document is not None:
+            problems.extend(check_file(document, item.kind))
+        memo[key] = (document, problems)
+    document, problems = memo[key]
+    return document, list(problems)
+
+
 def read_tree(content_dir: Path) -> tuple[LoadedContent, list[Problem]]:
+    """Every file read, nothing checked (for `links`, which needs only the sources)."""
     files, problems = find_content_files(content_dir)
     problems.extend(_check_ids(files))
     documents: dict[str, Document] = {}
     for item in files:
         document, file_problems = read_document(item.path, item.source_path)
+        problems.extend(file_problems)
+        if document is not None:
+            documents[item.source_path] = document
+    return LoadedContent(tuple(files), documents), problems
+
+
+def read_checked_tree(
+    content_dir: Path, memo: FileMemo | None = None
+) -> tuple[LoadedContent, list[Problem]]:
+    """Every file read and checked on its own; `memo` skips files whose bytes were seen."""
+    files, problems = find_content_files(content_dir)
+    problems.extend(_check_ids(files))
+    documents: dict[str, Document] = {}
+    for item in files:
+        document, file_problems = _read_and_check(item) if memo is None else _remembered(item, memo)
         problems.extend(file_problems)
         if document is not None:
             documents[item.source_path] = document
@@ -172,13 +222,14 @@ def build_records(loaded: LoadedContent) -> linking.SiteIndex:
     return linking.build_index(site, events, actors, places)
 
 
-def load_site(content_dir: Path) -> tuple[linking.SiteIndex | None, list[Problem]]:
-    """The content folder as a linked index, or None; plus every problem, sorted."""
-    loaded, problems = read_tree(content_dir)
-    for item in loaded.files:
-        document = loaded.documents.get(item.source_path)
-        if document is not None:
-            problems.extend(check_file(document, item.kind))
+def load_site(
+    content_dir: Path, memo: FileMemo | None = None
+) -> tuple[linking.SiteIndex | None, list[Problem]]:
+    """The content folder as a linked index, or None; plus every problem, sorted.
+
+    `memo` (the build cache's parsed files) is read and filled; it never changes results.
+    """
+    loaded, problems = read_checked_tree(content_dir, memo)
     problems.extend(check_references(loaded))
     problems = sort_problems(problems)
     if has_errors(problems):

@@ -139,6 +139,20 @@ def publish(
     """
     for out_path in files:
         check_out_path(out_path)
+    publish_with(lambda staging: write_tree(files, staging), out_dir, before_swap=before_swap)
+
+
+def publish_with(
+    fill: Callable[[Path], None],
+    out_dir: Path,
+    *,
+    before_swap: Callable[[Path], None] | None = None,
+) -> None:
+    """Let `fill` write the staging folder (marker included), then swap it in atomically.
+
+    The incremental build fills it itself, linking unchanged files from the old output;
+    any exception from `fill` or `before_swap` leaves the old output as it was.
+    """
     out = out_dir.resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +163,7 @@ def publish(
         ) from problem
     try:
         staging.chmod(0o755)
-        write_tree(files, staging)
+        fill(staging)
         if before_swap is not None:
             before_swap(staging)
         swap_in(staging, out)

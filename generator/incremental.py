@@ -1,0 +1,160 @@
+"""Rebuild only what changed: reuse unchanged output files and skip unchanged builds.
+
+Every build still renders every page (rendering from the index is cheap next to the
+risk of a stale page), but a file whose bytes equal the previous build's is not
+written: it is hard-linked from the previous output into the staging folder, so its
+inode and mtime stay as they were. The previous build's *manifest* (out_path -> hash
+of the bytes, size, mtime and inode as published) says which files are safe to link:
+a file someone changed in `site/` since has another size, mtime or inode and is
+written afresh.
+
+A build whose inputs did not change at all (the same content files by path, size and
+mtime, the same generator code and options) and whose output is exactly as published
+returns at once. Like git, it trusts an mtime only if the file had not been touched in
+the second before the previous build began, so an edit racing a build is never missed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.cache import digest
+from generator.publish import MARKER, MARKER_TEXT, check_out_path
+
+Stat = tuple[int, int, int]
+"""(size, mtime_ns, inode) of a published file."""
+Manifest = dict[str, tuple[bytes, Stat]]
+"""out_path -> (hash of the bytes, stat as published)."""
+RACY_NS = 1_000_000_000
+
+
+def stat_of(path: Path) -> Stat:
+    found = os.stat(path, follow_symlinks=False)
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+@dataclass
+class Writer:
+    """Puts files into `staging`, linking the previous build's copy when the bytes match."""
+
+    staging: Path
+    previous_dir: Path
+    previous: Mapping[str, tuple[bytes, Stat]]
+    written: Manifest = field(default_factory=dict)
+    _folders: set[Path] = field(default_factory=set)
+
+    def put(self, out_path: str, data: bytes) -> None:
+        self.place(out_path, check_out_path(out_path).parts, data)
+
+    def place(self, out_path: str, parts: tuple[str, ...], data: bytes) -> None:
+        target = self.staging.joinpath(*parts)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        hashed = digest(data)
+        known = self.previous.get(out_path)
+        if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
+            target.write_bytes(data)
+        self.written[out_path] = (hashed, stat_of(target))
+
+    def link(self, out_path: str, expected: Stat, target: Path) -> bool:
+        """Hard-link the published file if it is still exactly what the last build wrote."""
+        source = self.previous_dir.joinpath(*out_path.split("/"))
+        try:
+            if stat_of(source) != expected:
+                return False
+            os.link(source, target)
+        except OSError:
+            return False
+        return True
+
+    def put_marker(self) -> None:
+        self.place(MARKER, (MARKER,), MARKER_TEXT)
+
+
+def files_under(folder: Path) -> Iterator[tuple[str, Stat]]:
+    """Every file below `folder` as (relative POSIX path, stat), in no particular order."""
+    for root, _dirs, names in os.walk(folder):
+        base = Path(root)
+        for name in names:
+            path = base / name
+            yield path.relative_to(folder).as_posix(), stat_of(path)
+
+
+def reuse_tree(writer: Writer, stats: Mapping[str, Stat]) -> bool:
+    """Link every file of a previous sub-tree (the search index); False if any changed."""
+    for rel, expected in sorted(stats.items()):
+        target = writer.staging.joinpath(*rel.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not writer.link(rel, expected, target):
+            return False
+    return True
+
+
+def remove_tree(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def input_stats(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime_ns) of every file in the content folder, sorted."""
+    return tuple(sorted((rel, size, mtime) for rel, (size, mtime, _) in files_under(content_dir)))
+
+
+def is_racy(inputs: tuple[tuple[str, int, int], ...], started_ns: int) -> bool:
+    """True when a file changed so close to the build's start that mtime cannot vouch for it."""
+    return any(mtime >= started_ns - RACY_NS for _, _, mtime in inputs)
+
+
+def output_matches(out_dir: Path, published: Mapping[str, Stat]) -> bool:
+    """True when `out_dir` holds exactly the published files, none changed since."""
+    try:
+        return dict(files_under(out_dir)) == published
+    except OSError:
+        return False
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+class Carried(MutableMapping[Any, Any]):
+    """A memo that reads last build's entries and keeps only those used in this build.
+
+    Entries nobody asked for (deleted or edited files) are dropped when it is saved.
+    """
+
+    def __init__(self, previous: Mapping[Any, Any] | None) -> None:
+        self._previous = dict(previous or {})
+        self.used: dict[Any, Any] = {}
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.used:
+            return True
+        if key in self._previous:
+            self.used[key] = self._previous[key]
+            return True
+        return False
+
+    def __getitem__(self, key: Any) -> Any:
+        if key in self:
+            return self.used[key]
+        raise KeyError(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.used[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        self.used.pop(key, None)
+        self._previous.pop(key, None)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.used)
+
+    def __len__(self) -> int:
+        return len(self.used)
