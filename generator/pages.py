@@ -54,6 +54,7 @@ class Frame:
     description: str
     canonical: str
     stylesheet: str
+    icon: str
     filter_script: str
     search: str
     home: str
@@ -84,6 +85,7 @@ def frame_for(index: SiteIndex, page: PlannedPage) -> Frame:
         description=page.description,
         canonical=urls.absolute(site.base_url, page.out_path),
         stylesheet=linker.to(urls.static(STYLESHEET)),
+        icon=linker.to(urls.static("icon.svg")),
         filter_script=linker.to(urls.static("filter.js")),
         search=linker.to(urls.search()),
         home=linker.to(urls.home()),
