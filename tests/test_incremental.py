@@ -1,0 +1,222 @@
+"""Incremental builds give exactly the bytes of a cold build, and write nothing needless.
+
+Each test builds a generated site with the cache, edits the content, builds again and
+compares the whole output tree with a cold `--no-cache` build of the edited content.
+Pagefind's `pagefind/` folder is left out of the byte comparison: Pagefind itself names
+its filter files differently on two cold runs over identical HTML, so only its presence
+is compared; the HTML it indexes is compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import generate
+from generator import cache
+from generator.cli import main
+
+
+def make_content(folder: Path, events: int = 40, seed: int = 3) -> Path:
+    generate.write_tree(generate.generate(events, seed), folder)
+    return folder
+
+
+def build(content: Path, out: Path, *extra: str) -> None:
+    assert main(["build", "--content", str(content), "--out", str(out), *extra]) == 0
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "pagefind" not in path.relative_to(folder).parts
+    }
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def cold(content: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    build(content, out, "--no-cache", "--no-search")
+    return tree(out)
+
+
+def events(content: Path) -> list[Path]:
+    return sorted((content / "events").rglob("*.yaml"))
+
+
+def referenced(content: Path, ident: str) -> bool:
+    return any(ident in path.read_text(encoding="utf-8") for path in content.rglob("*.yaml"))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "site"
+    build(content, out, "--no-search")
+    return content, out
+
+
+def rebuild_matches_cold(content: Path, out: Path, tmp_path: Path) -> None:
+    build(content, out, "--no-search")
+    assert tree(out) == cold(content, tmp_path)
+
+
+def test_a_title_edit_rebuilds_to_the_bytes_of_a_cold_build(site, tmp_path):
+    content, out = site
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_same_length_edit_right_after_a_build_is_not_missed(site, tmp_path):
+    content, out = site
+    path = events(content)[3]
+    text = path.read_text()
+    title = re.search(r'^title: "(.)', text, re.MULTILINE)
+    assert title is not None
+    swapped = "Q" if title.group(1) != "Q" else "Z"
+    path.write_text(text.replace(f'title: "{title.group(1)}', f'title: "{swapped}', 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_date_edit_moves_the_event_as_a_cold_build_would(site, tmp_path):
+    content, out = site
+    path = events(content)[5]
+    path.write_text(
+        re.sub(r"^date: .*$", "date: 2025-12-31", path.read_text(), count=1, flags=re.M)
+    )
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_changed_related_link_rebuilds_both_ends(site, tmp_path):
+    content, out = site
+    linking = next(p for p in events(content) if "related:" in p.read_text())
+    target = re.search(r"event: ([a-z0-9-]+)", linking.read_text())
+    assert target is not None
+    other = next(p.stem for p in events(content) if p.stem != target.group(1) and p != linking)
+    linking.write_text(linking.read_text().replace(target.group(1), other, 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_deleted_event_disappears_as_in_a_cold_build(site, tmp_path):
+    content, out = site
+    victim = next(p for p in reversed(events(content)) if not referenced(content, f" {p.stem}"))
+    victim.unlink()
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_renamed_actor_with_updated_references_rebuilds_as_cold(site, tmp_path):
+    content, out = site
+    actor = next(
+        p for p in sorted((content / "actors").glob("*.yaml")) if referenced(content, p.stem)
+    )
+    new_id = "renamed-actor"
+    actor.rename(actor.with_name(f"{new_id}.yaml"))
+    for path in content.rglob("*.yaml"):
+        text = path.read_text()
+        if actor.stem in text:
+            path.write_text(re.sub(rf"\b{re.escape(actor.stem)}\b", new_id, text))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_rebuild_with_nothing_changed_writes_no_file(tmp_path):
+    content = make_content(tmp_path / "content")
+    for path in content.rglob("*"):
+        os.utime(path, ns=(10**18, 10**18))  # old enough to trust the mtimes
+    out = tmp_path / "site"
+    build(content, out)
+    before = inodes(out)
+    build(content, out)
+    assert inodes(out) == before
+
+
+def test_a_rebuild_after_an_edit_rewrites_only_changed_files(site):
+    content, out = site
+    before = inodes(out)
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    build(content, out, "--no-search")
+    after = inodes(out)
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    assert f"events/{path.stem}/index.html" in rewritten
+    assert "static/style.css" not in rewritten
+    assert len(rewritten) < len(after) / 2
+
+
+def test_a_deleted_cache_folder_gives_a_correct_build(site, tmp_path):
+    content, out = site
+    shutil.rmtree(tmp_path / ".cache")
+    path = events(content)[2]
+    path.write_text(path.read_text().replace("title: ", "title: Again ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_truncated_cache_files_give_a_correct_build(site, tmp_path):
+    content, out = site
+    for entry in (tmp_path / ".cache").glob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    path = events(content)[2]
+    path.write_text(path.read_text().replace("title: ", "title: Again ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
+    content = make_content(tmp_path / "content", events=5)
+    build(content, tmp_path / "site", "--no-cache", "--no-search")
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_cache_dir_moves_the_cache(tmp_path):
+    content = make_content(tmp_path / "content", events=5)
+    build(content, tmp_path / "site", "--no-search", "--cache-dir", str(tmp_path / "elsewhere"))
+    assert (tmp_path / "elsewhere" / "state.pickle").is_file()
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_entries_written_by_other_code_read_as_empty(tmp_path):
+    store = cache.Store(tmp_path)
+    store.save("state", {"x": 1})
+    assert store.load("state") == {"x": 1}
+    with open(tmp_path / "state.pickle", "wb") as stream:
+        pickle.dump(((cache.FORMAT, "another generator"), {"x": 1}), stream)
+    assert store.load("state") is None
+
+
+def test_the_code_key_covers_templates_static_files_and_schemas():
+    covered = {path.parent.name for path in cache._code_files()}
+    assert {"templates", "static", "schemas", "generator"} <= covered
+
+
+def test_pages_rendered_on_several_processes_equal_a_cold_build(tmp_path):
+    content = make_content(tmp_path / "content", events=420, seed=5)
+    out = tmp_path / "site"
+    build(content, out, "--no-search")
+    path = events(content)[100]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_an_unchanged_search_index_is_linked_not_rebuilt(tmp_path):
+    content = make_content(tmp_path / "content", events=10)
+    out = tmp_path / "site"
+    build(content, out)
+    before = {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
+    path = events(content)[0]
+    path.touch()
+    build(content, out)
+    after = {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
+    assert before and after == before
