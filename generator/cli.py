@@ -125,10 +125,10 @@ def _require_folder(path: Path) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from generator.pipeline import load_site
+    from generator.checking import check_content
 
     _require_folder(args.content)
-    _, problems = load_site(args.content)
+    problems = check_content(args.content)
     fmt = args.format or _default_format()
     print_problems(problems, fmt, sys.stdout)
     if fmt == "text":

@@ -86,7 +86,7 @@ def find_content_files(content_dir: Path) -> tuple[list[ContentFile], list[Probl
     return files, problems
 
 
-def _check_ids(files: list[ContentFile]) -> Iterator[Problem]:
+def check_ids(files: list[ContentFile]) -> Iterator[Problem]:
     first: dict[tuple[str, str], ContentFile] = {}
     for item in files:
         if item.kind == "site":
@@ -123,7 +123,7 @@ FileMemo = MutableMapping[tuple[str, str, bytes], FileResult]
 """(source path, kind, hash of the bytes) -> the parsed document and its own problems."""
 
 
-def _read_and_check(item: ContentFile) -> FileResult:
+def read_and_check(item: ContentFile) -> FileResult:
     document, problems = read_document(item.path, item.source_path)
     if document is not None:
         problems.extend(check_file(document, item.kind))
@@ -134,10 +134,10 @@ def _remembered(item: ContentFile, memo: FileMemo) -> FileResult:
     """Parse and check a file only when its bytes are new: the hash is the whole key."""
     try:
         if item.path.stat().st_size > MAX_FILE_BYTES:
-            return _read_and_check(item)
+            return read_and_check(item)
         raw = item.path.read_bytes()
     except OSError:
-        return _read_and_check(item)
+        return read_and_check(item)
     key = (item.source_path, item.kind, digest(raw))
     if key not in memo:
         text, problems = decode(raw, item.source_path)
@@ -154,7 +154,7 @@ def _remembered(item: ContentFile, memo: FileMemo) -> FileResult:
 def read_tree(content_dir: Path) -> tuple[LoadedContent, list[Problem]]:
     """Every file read, nothing checked (for `links`, which needs only the sources)."""
     files, problems = find_content_files(content_dir)
-    problems.extend(_check_ids(files))
+    problems.extend(check_ids(files))
     documents: dict[str, Document] = {}
     for item in files:
         document, file_problems = read_document(item.path, item.source_path)
@@ -169,10 +169,10 @@ def read_checked_tree(
 ) -> tuple[LoadedContent, list[Problem]]:
     """Every file read and checked on its own; `memo` skips files whose bytes were seen."""
     files, problems = find_content_files(content_dir)
-    problems.extend(_check_ids(files))
+    problems.extend(check_ids(files))
     documents: dict[str, Document] = {}
     for item in files:
-        document, file_problems = _read_and_check(item) if memo is None else _remembered(item, memo)
+        document, file_problems = read_and_check(item) if memo is None else _remembered(item, memo)
         problems.extend(file_problems)
         if document is not None:
             documents[item.source_path] = document

@@ -1,0 +1,69 @@
+"""`check` takes a shorter, parallel road than the build; it must report exactly the same."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.checking import MIN_FILES_TO_FORK, check_content
+from generator.pipeline import load_site
+from tests.contentkit import EVENT_INCURSION, event, write_site
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+BROKEN = {
+    "a cycle": {"places/russia.yaml": "name: Russia\nkind: country\nwithin: kursk-oblast\n"},
+    "bad references": {"events/2024/incursion.yaml": event(places="[moscow]", actors="[fsb]")},
+    "a duplicate id": {"events/2023/incursion.yaml": EVENT_INCURSION},
+    "a syntax error": {"events/2024/incursion.yaml": "title: [\n"},
+    "schema errors": {"actors/russian-mod.yaml": "name: 5\nkind: Military\nextra: 1\n"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_check_reports_what_the_build_reports(tmp_path, case):
+    root = write_site(tmp_path, BROKEN[case])
+    assert check_content(root) == load_site(root)[1]
+
+
+@pytest.fixture(scope="module")
+def large_broken_site(tmp_path_factory):
+    """A generated site big enough to be checked in several processes, with two mistakes."""
+    root = tmp_path_factory.mktemp("large") / "content"
+    subprocess.run(
+        [
+            sys.executable,
+            "bench/generate.py",
+            "--events",
+            str(MIN_FILES_TO_FORK),
+            "--seed",
+            "3",
+            "--out",
+            str(root),
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    first = sorted((root / "events").rglob("*.yaml"))[0]
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8"
+    )
+    place = sorted((root / "places").glob("*.yaml"))[0]
+    text = place.read_text(encoding="utf-8")
+    place.write_text(
+        text.replace("within:", f"within: {place.stem}\nwas_within:", 1), encoding="utf-8"
+    )
+    return root
+
+
+def test_a_large_site_is_checked_in_parallel_with_the_same_result(large_broken_site):
+    problems = check_content(large_broken_site)
+    assert problems == load_site(large_broken_site)[1]
+    messages = [p.message for p in problems if p.severity == "error"]
+    assert any("unknown key 'titel'" in m for m in messages)
+    assert any("within makes a cycle of places" in m for m in messages)
+    assert any("unknown key 'was_within'" in m for m in messages)
