@@ -11,7 +11,7 @@ every key and value so that later stages can point at the exact spot of a mistak
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,7 @@ class _Refused(Exception):
 
 
 _DISCARD = object()
+_PLAIN_STYLES = (None, "")
 
 
 @dataclass(slots=True)
@@ -169,13 +170,29 @@ class _TreeBuilder:
             )
 
     def add_scalar(self, event: yaml.ScalarEvent) -> None:
-        is_plain = event.style in (None, "")
-        value = resolve_plain_scalar(event.value) if is_plain else event.value
+        """The hot path (most events are a key or a value in a mapping), kept inline."""
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            self.check_node_event(event)
         frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
-            self.add_key(frame, event)
+        container = frame.container if frame is not None else None
+        if frame is not None and type(container) is dict:
+            key = frame.pending_key
+            if key is None:
+                self.add_key(frame, event)
+                return
+            frame.pending_key = None
+            if not isinstance(key, str):
+                return  # the value of a duplicate key, already reported
+            text = event.value
+            container[key] = resolve_plain_scalar(text) if event.style in _PLAIN_STYLES else text
+            if frame.attached:
+                mark: Any = event.start_mark
+                self.value_at[(*frame.path, key)] = (mark.line + 1, mark.column + 1)
             return
-        self.attach(value, event.start_mark)
+        is_plain = event.style in _PLAIN_STYLES
+        self.attach(
+            resolve_plain_scalar(event.value) if is_plain else event.value, event.start_mark
+        )
 
     def add_key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
         key = event.value
@@ -233,15 +250,17 @@ class _TreeBuilder:
         return path, frame.attached
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    """Parser events, pulled straight from the loader (yaml.parse adds a call per event)."""
+def _feed_events(text: str, builder: _TreeBuilder) -> None:
+    """Pull events straight from the parser (yaml.parse adds a generator step per event)."""
     loader = _Loader(text)
     try:
-        get_event = loader.get_event
+        get_event, scalar = loader.get_event, yaml.ScalarEvent
+        add_scalar, feed = builder.add_scalar, builder.feed
         while (event := get_event()) is not None:
-            yield event
-            if type(event) is yaml.StreamEndEvent:
-                return
+            if type(event) is scalar:
+                add_scalar(event)
+            else:
+                feed(event)
     finally:
         loader.dispose()
 
@@ -269,8 +288,7 @@ def parse_text(text: str, source_path: str) -> tuple[Document | None, list[Probl
     """Parse one file's text; returns the document or the problems that refused it."""
     builder = _TreeBuilder(source_path)
     try:
-        for event in _events(text):
-            builder.feed(event)
+        _feed_events(text, builder)
     except _Refused as refused:
         return None, [*builder.problems, refused.problem]
     except yaml.YAMLError as exc:
