@@ -36,6 +36,7 @@ BCP47 = re.compile(
 )
 
 _WHITESPACE = re.compile(r"\s")
+_PLAIN_HTTP_URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:[/?#]|$)")
 _LOOSE_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 _KIND_NOUN = {"site": "site.yaml", "event": "an event", "actor": "an actor", "place": "a place"}
 _TYPE_NAMES = {
@@ -139,6 +140,8 @@ def is_http_url(text: str) -> bool:
     """http(s) with a host, no whitespace: what a reader's browser can follow."""
     if _WHITESPACE.search(text):
         return False
+    if _PLAIN_HTTP_URL.match(text):
+        return True  # the common case, decided without urlsplit
     try:
         parts = urlsplit(text)
     except ValueError:

@@ -29,3 +29,22 @@ def test_a_link_to_the_home_page_from_an_event_climbs_two_folders():
 
 def test_canonical_urls_drop_index_html():
     assert urls.absolute("https://e.org/t/", urls.event("x")) == "https://e.org/t/events/x/"
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "http:/", ""]),
+    st.text(alphabet="ab1.-:/[]@?# %", max_size=20),
+)
+def test_the_url_shortcut_agrees_with_urlsplit(scheme, rest):
+    text = scheme + rest
+    from urllib.parse import urlsplit
+
+    from generator.validate import is_http_url
+
+    try:
+        parts = urlsplit(text)
+        expected = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        expected = False
+    expected = expected and not any(char.isspace() for char in text)
+    assert is_http_url(text) == expected
