@@ -17,7 +17,7 @@ from generator.dates import PartialDate
 from generator.load import Document, KeyPath
 from generator.model import Actor, Claim, Event, Place, Relation, Site, Source
 from generator.problems import Problem, error
-from generator.validate import did_you_mean
+from generator.structure import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)

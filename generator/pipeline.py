@@ -26,7 +26,8 @@ from generator.model import (
     site_from_data,
 )
 from generator.problems import Problem, error, has_errors, sort_problems, warning
-from generator.validate import SLUG, Kind, check_file
+from generator.structure import SLUG, Kind
+from generator.validate import check_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FOLDERS: dict[str, Kind] = {"events": "event", "actors": "actor", "places": "place"}

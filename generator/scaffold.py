@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.dates import PartialDate, parse_date
 from generator.errors import UsageError
-from generator.validate import SLUG
+from generator.structure import SLUG
 
 PLACEHOLDER_URL = "https://example.org/replace-me"
 PLACEHOLDER = "REPLACE ME"

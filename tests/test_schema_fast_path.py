@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.validate import load_schema, passes_schema_quickly
+from generator.structure import load_schema, passes_schema_quickly
 from tests.contentkit import ACTOR_MOD, EVENT_INCURSION, PLACE_KURSK, SITE
 
 BASES = {

@@ -1,0 +1,246 @@
+"""Check a file's structure against the published JSON Schema, in words an editor can act on.
+
+The JSON Schemas in `schemas/` are the single description of each file kind; editors'
+IDEs read the same files. A compiled validator (the schema in draft-07 terms, which
+`fastjsonschema` understands) accepts a valid file quickly; only a file it rejects goes
+through `jsonschema`, whose errors are translated into located messages with
+did-you-mean hints for unknown keys and misspelt values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import fastjsonschema
+import jsonschema
+
+from generator.load import Document, KeyPath
+from generator.problems import Problem, error
+
+Kind = Literal["site", "event", "actor", "place"]
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+_KIND_NOUN = {"site": "site.yaml", "event": "an event", "actor": "an actor", "place": "a place"}
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "empty",
+}
+
+
+@functools.cache
+def load_schema(kind: Kind) -> dict[str, Any]:
+    with (SCHEMA_DIR / f"{kind}.schema.json").open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@functools.cache
+def _validator(kind: Kind) -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(load_schema(kind))
+
+
+def as_draft7(node: Any) -> Any:
+    """The same schema in draft-07 terms, which the compiled fast validator understands.
+
+    Only the keywords our schemas use differ: `$defs`, `prefixItems` with `items: false`.
+    `format` is dropped because jsonschema treats it as informational too.
+    """
+    if isinstance(node, list):
+        return [as_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$schema":
+            converted[key] = "http://json-schema.org/draft-07/schema#"
+        elif key == "$defs":
+            converted["definitions"] = as_draft7(value)
+        elif key == "$ref" and isinstance(value, str):
+            converted[key] = value.replace("#/$defs/", "#/definitions/")
+        elif key == "prefixItems":
+            converted["items"] = as_draft7(value)
+            if node.get("items") is False:
+                converted["additionalItems"] = False
+        elif key == "items" and "prefixItems" in node:
+            continue
+        elif key not in ("format", "$id"):
+            converted[key] = as_draft7(value)
+    return converted
+
+
+@functools.cache
+def _fast_validator(kind: Kind) -> Any:
+    return fastjsonschema.compile(as_draft7(load_schema(kind)))
+
+
+def passes_schema_quickly(data: Any, kind: Kind) -> bool:
+    try:
+        _fast_validator(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def describe_type(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def field_name(path: KeyPath) -> str:
+    """`claims[2].figures.killed` for the key path ('claims', 1, 'figures', 'killed')."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the file"
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_structure(document: Document, kind: Kind) -> list[Problem]:
+    """Every schema error in the file, each located and worded for an editor."""
+    if passes_schema_quickly(document.data, kind):
+        return []
+    problems: list[Problem] = []
+    for schema_error in _validator(kind).iter_errors(document.data):
+        problems.extend(_translate(document, kind, schema_error))
+    return problems
+
+
+def _translate(
+    document: Document, kind: Kind, schema_error: jsonschema.ValidationError
+) -> Iterator[Problem]:
+    path: KeyPath = tuple(schema_error.absolute_path)
+    line, col = document.locate(path)
+    name = field_name(path)
+    validator: Any = schema_error.validator
+    value: Any = schema_error.validator_value
+    instance: Any = schema_error.instance
+    schema: Any = schema_error.schema
+    file = document.source_path
+    if validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for key in sorted(set(instance) - set(allowed)):
+            key_line, key_col = document.locate_key((*path, key))
+            where = f" in {name}" if path else f" in {_KIND_NOUN[kind]}"
+            hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+            yield error(file, key_line, key_col, f"unknown key '{key}'{where}{hint}")
+    elif validator == "required":
+        for key in value:
+            if key not in instance:
+                where = f" in {name}" if path else ""
+                yield error(file, line, col, f"missing required key '{key}'{where}")
+    elif validator in ("oneOf", "anyOf"):
+        yield from _translate_alternatives(document, kind, schema_error)
+    else:
+        yield error(file, line, col, _message(name, validator, value, instance, schema_error))
+
+
+def _translate_alternatives(
+    document: Document, kind: Kind, schema_error: jsonschema.ValidationError
+) -> Iterator[Problem]:
+    """For `a or b` rules, report only the branches whose type matches what was written."""
+    branches: dict[Any, list[jsonschema.ValidationError]] = {}
+    for sub in schema_error.context or []:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    matching = [
+        errors
+        for errors in branches.values()
+        if not any(sub.validator == "type" and not sub.relative_path for sub in errors)
+    ]
+    if len(matching) == 1:
+        for sub in matching[0]:
+            yield from _translate(document, kind, sub)
+        return
+    path: KeyPath = tuple(schema_error.absolute_path)
+    line, col = document.locate(path)
+    schema: Any = schema_error.schema
+    described = schema.get("description", "")
+    yield error(
+        document.source_path,
+        line,
+        col,
+        f"{field_name(path)} cannot be {describe_type(schema_error.instance)}. {described}".strip(),
+    )
+
+
+def _message(
+    name: str, validator: str, value: Any, instance: Any, err: jsonschema.ValidationError
+) -> str:
+    if validator == "type":
+        expected = value if isinstance(value, list) else [value]
+        wanted = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
+        return f"{name} must be {wanted}, not {describe_type(instance)}"
+    if validator == "pattern":
+        return _pattern_message(name, value, instance)
+    if validator == "not":
+        return f"{name} must be written on one line"
+    if validator == "enum":
+        options = ", ".join(str(option) for option in value)
+        hint = did_you_mean(str(instance), [str(option) for option in value])
+        return f"{name} is '{instance}'; it must be one of: {options}{hint}"
+    if validator == "maxLength":
+        return f"{name} is {len(instance)} characters long; the limit is {value}"
+    if validator == "minLength":
+        return f"{name} must not be empty"
+    if validator == "minItems":
+        return f"{name} needs at least {value} item{'s' if value != 1 else ''}"
+    if validator == "maxItems":
+        return f"{name} has {len(instance)} items; at most {value} are allowed"
+    if validator == "uniqueItems":
+        return f"{name} lists the same value twice"
+    if validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = "at least" if "inimum" in validator else "at most"
+        return f"{name} is {instance}; it must be {bound} {value}"
+    if validator == "items" and value is False:
+        return f"{name} has too many items"
+    if validator == "propertyNames":
+        return f"{name}: '{instance}' is not a valid name: use lower-case words joined by hyphens"
+    if validator == "const":
+        return f"{name} must be {value!r}"
+    return f"{name}: {err.message}"
+
+
+def _pattern_message(name: str, pattern: str, instance: str) -> str:
+    if "https?" in pattern:
+        return f"{name} '{instance}' must be an absolute http(s) address such as https://example.org/page"
+    if pattern.startswith("^https://"):
+        return f"{name} '{instance}' must be an absolute https address"
+    if pattern == SLUG.pattern:
+        return (
+            f"{name} '{instance}' is not a valid id: use lower-case letters, digits and single "
+            "hyphens, e.g. 'kursk-oblast'"
+        )
+    if "[0-9]{4}" in pattern:
+        return f"{name} '{instance}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"
+    if "[01][0-9]" in pattern:
+        return f"{name} '{instance}' is not a time: write HH:MM on the 24-hour clock, e.g. 14:30"
+    if "A-Za-z_" in pattern:
+        return f"{name} '{instance}' is not a time zone name such as Europe/Kyiv or UTC"
+    if "a-zA-Z]{2,3}" in pattern:
+        return f"{name} '{instance}' is not a language tag such as en or uk"
+    return f"{name} '{instance}' is not in the expected form"
