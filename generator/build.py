@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,13 @@ from generator.problems import Problem, error, sort_problems
 from generator.validate import is_http_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Report = Callable[[str, int, int], None]
+"""Told (step, done, total) as a build advances; the command line draws it on a terminal."""
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """The default reporter: builds run by tests and other code say nothing."""
 
 
 def with_base_url(index: SiteIndex, base_url: str | None) -> SiteIndex:
@@ -85,6 +92,7 @@ class _Build:
     previous: dict[str, Any]
     with_search: bool
     problems: list[Problem]
+    report: Report = _quiet
     writer: incremental.Writer | None = None
     search: tuple[bytes, dict[str, incremental.Stat]] | None = None
 
@@ -93,7 +101,10 @@ class _Build:
         self.writer = writer
         made: dict[str, bytes] = {}
         parallel.render_pages(
-            self.index, writer, alongside=lambda: made.update(exports.render_exports(self.index))
+            self.index,
+            writer,
+            alongside=lambda: made.update(exports.render_exports(self.index)),
+            on_units=lambda done, total: self.report("rendering pages", done, total),
         )
         for out_path, data in render.static_files().items():
             writer.put(out_path, data)
@@ -112,6 +123,7 @@ class _Build:
         key = _search_key(self.writer.written)
         last_key, last_files = self.previous.get("search") or (b"", {})
         if not (key == last_key and incremental.reuse_tree(self.writer, last_files)):
+            self.report("indexing for search", 0, 0)
             incremental.remove_tree(staging / search.BUNDLE)
             search.index_site(staging)
         self.search = (
@@ -156,6 +168,7 @@ def build_site(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     with_search: bool = True,
+    report: Report = _quiet,
 ) -> list[Problem]:
     """Returns the problems; on any error the previous output is left untouched.
 
@@ -172,13 +185,16 @@ def build_site(
     if use_cache and _unchanged(state, options, inputs, out_dir.resolve()):
         return list(state["problems"])
     previous = state if isinstance(state, dict) and state.get("options") == options else {}
+    report("reading content", 0, 0)
     memo = incremental.Carried(store.load("parsed")) if use_cache else None
     index, problems = load_site(content_dir, memo)
     if memo is not None:
         store.save("parsed", memo.used)
     if index is None:
         return problems
-    job = _Build(with_base_url(index, base_url), out_dir.resolve(), previous, with_search, problems)
+    job = _Build(
+        with_base_url(index, base_url), out_dir.resolve(), previous, with_search, problems, report
+    )
     try:
         publish.publish_with(
             job.fill, out_dir, before_swap=job.index_search if with_search else None

@@ -140,16 +140,22 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from generator.build import build_site
+    from generator.progress import Progress
 
     _require_folder(args.content)
-    problems = build_site(
-        args.content,
-        args.out,
-        base_url=args.base_url,
-        cache_dir=None if args.no_cache else args.cache_dir,
-        use_cache=not args.no_cache,
-        with_search=not args.no_search,
-    )
+    progress = Progress(sys.stderr, "build")
+    try:
+        problems = build_site(
+            args.content,
+            args.out,
+            base_url=args.base_url,
+            cache_dir=None if args.no_cache else args.cache_dir,
+            use_cache=not args.no_cache,
+            with_search=not args.no_search,
+            report=progress.update,
+        )
+    finally:
+        progress.close()
     errors = [p for p in problems if p.severity == "error"]
     print_problems(errors, args.format, sys.stderr)
     if has_errors(problems):

@@ -33,11 +33,18 @@ def process_count(units: int) -> int:
     return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
 
 
-def render_share(job: Job, share: int, shares: int) -> Manifest:
+OnUnits = Callable[[int, int], None]
+"""Told (units done, all units) as the parent's share advances, to show progress."""
+
+
+def render_share(job: Job, share: int, shares: int, on_units: OnUnits | None = None) -> Manifest:
     index, units, writer = job
-    for unit in units[share::shares]:
+    step = max(1, len(units) // 200)
+    for done, unit in enumerate(units[share::shares], start=1):
         for page in unit():
             writer.put(page.out_path, pages.render_planned(index, page))
+        if on_units is not None and done % step == 0:
+            on_units(min(done * shares, len(units)), len(units))
     return writer.written
 
 
@@ -50,13 +57,16 @@ def _child_share(share: int, shares: int) -> Manifest:
 
 
 def render_pages(
-    index: SiteIndex, writer: Writer, alongside: Callable[[], None] | None = None
+    index: SiteIndex,
+    writer: Writer,
+    alongside: Callable[[], None] | None = None,
+    on_units: OnUnits | None = None,
 ) -> None:
     """Every page into `writer`; `alongside` (the exports) runs in the parent meanwhile."""
     units = pages.page_units(index)
     shares = process_count(len(units))
     if shares == 1:
-        render_share((index, units, writer), 0, 1)
+        render_share((index, units, writer), 0, 1, on_units)
         if alongside is not None:
             alongside()
         return
@@ -68,6 +78,6 @@ def render_pages(
         futures = [pool.submit(_child_share, share, shares) for share in range(1, shares)]
         if alongside is not None:
             alongside()
-        render_share(job, 0, shares)
+        render_share(job, 0, shares, on_units)
         for future in futures:
             writer.written.update(future.result())

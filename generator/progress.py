@@ -25,6 +25,15 @@ class Progress:
         self._stream.flush()
         self._drawn = True
 
+    def update(self, label: str, done: int = 0, total: int = 0) -> None:
+        """A step of a longer job: `label: done/total`, or `label...` when uncounted."""
+        if not self._shown:
+            return
+        counter = f": {done:,}/{total:,}" if total else "..."
+        self._stream.write(f"\r\x1b[K{label}{counter}")
+        self._stream.flush()
+        self._drawn = True
+
     def close(self) -> None:
         if self._drawn:
             self._stream.write("\n")
