@@ -177,6 +177,8 @@ def build_site(
     are not parsed again; the output is byte for byte that of `use_cache=False`.
     """
     publish.check_output_location(out_dir, content_dir, REPO_ROOT)
+    if use_cache and cache_dir is not None:
+        cache.check_cache_location(cache_dir, content_dir, out_dir)
     started = incremental.now_ns()
     store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.errors import UsageError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMAS_DIR = PACKAGE_DIR.parent / "schemas"
@@ -58,6 +59,16 @@ def code_key() -> str:
         hasher.update(path.relative_to(PACKAGE_DIR.parent).as_posix().encode() + b"\0")
         hasher.update(digest(path.read_bytes()))
     return hasher.hexdigest()
+
+
+def check_cache_location(cache_dir: Path, content_dir: Path, out_dir: Path) -> None:
+    """Refuse a cache folder in the editors' content, or in the site the swap replaces."""
+    cache_path = cache_dir.resolve()
+    for folder, what in ((content_dir, "content"), (out_dir, "output")):
+        if cache_path.is_relative_to(folder.resolve()):
+            raise UsageError(
+                f"cache folder '{cache_dir}' is inside the {what} folder '{folder}'; choose another"
+            )
 
 
 def default_dir(out_dir: Path) -> Path:

@@ -25,6 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
         ["check", "--content", "no-such-folder"],
         ["new", "--title", ""],
         ["links", "--connections", "0"],
+        ["build", "--cache-dir", "content/events"],
+        ["build", "--out", "site", "--cache-dir", "site/cache"],
     ],
 )
 def test_usage_errors_exit_two_without_a_traceback(args, tmp_path):
