@@ -286,6 +286,7 @@ class EventPage:
     previous: EventItem | None
     next: EventItem | None
     same_day: tuple[EventItem, ...]
+    same_day_total: int
     json_ld: str
     search: search.SearchFacets
 
@@ -352,10 +353,16 @@ def merge_groups(groups: tuple[RelatedGroup, ...]) -> tuple[RelatedGroup, ...]:
     return tuple(RelatedGroup(label, tuple(items)) for label, items in merged.items())
 
 
+SAME_DAY_SHOWN = 10
+"""Same-day events listed on an event page; a busy day links to the day in its archive
+instead, so each page stays small however dense the timeline gets."""
+
+
 def event_page(index: SiteIndex, event: Event, json_ld: str) -> EventPage:
     linker = Linker(index, urls.event(event.id))
     previous, following = index.previous_event(event.id), index.next_event(event.id)
     outgoing, incoming = related_groups(linker, event)
+    same_day = index.same_day.get(event.id, ())
     return EventPage(
         title=event.title,
         when=event_when(event, index.site.timezone),
@@ -374,7 +381,8 @@ def event_page(index: SiteIndex, event: Event, json_ld: str) -> EventPage:
         related=merge_groups((*outgoing, *incoming)),
         previous=linker.event_item(previous) if previous else None,
         next=linker.event_item(following) if following else None,
-        same_day=linker.event_items(index.same_day.get(event.id, ())),
+        same_day=linker.event_items(same_day[:SAME_DAY_SHOWN]),
+        same_day_total=len(same_day),
         json_ld=json_ld,
         search=search.search_facets(index, event),
     )
