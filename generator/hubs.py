@@ -14,9 +14,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator import maps, richtext, strip, urls
-from generator.dates import MONTH_NAMES, PartialDate, format_date
+from generator.dates import PartialDate, format_date
 from generator.index import SiteIndex
 from generator.model import Event
+from generator.navigation import (
+    Calendar,
+    Pagination,
+    YearNav,
+    event_calendar,
+    pagination,
+    year_navigation,
+)
 from generator.views import (
     ClaimView,
     EventItem,
@@ -43,27 +51,6 @@ class MonthGroup:
     iso: str
     archive_url: str
     days: tuple[DayGroup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class YearNav:
-    link: Link
-    current: bool
-    months: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PageLink:
-    number: int
-    url: str
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Pagination:
-    previous: str | None
-    next: str | None
-    pages: tuple[PageLink, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,40 +95,12 @@ def month_groups(linker: Linker, events: Iterable[Event]) -> tuple[MonthGroup, .
     return tuple(groups)
 
 
-def year_navigation(linker: Linker, current_year: int | None = None) -> tuple[YearNav, ...]:
-    """Every year with events, each with the months that have a month archive."""
-    months_by_year: dict[int, set[int]] = {}
-    for event in linker.index.events:
-        months = months_by_year.setdefault(event.date.year, set())
-        if event.date.month is not None:
-            months.add(event.date.month)
-    return tuple(
-        YearNav(
-            link=Link(linker.to(urls.year(year)), str(year)),
-            current=year == current_year,
-            months=tuple(
-                Link(linker.to(urls.month(year, m)), MONTH_NAMES[m - 1][:3]) for m in sorted(months)
-            ),
-        )
-        for year, months in sorted(months_by_year.items())
-    )
-
-
-def pagination(linker: Linker, page: int, pages: int) -> Pagination | None:
-    if pages < 2:
-        return None
-    return Pagination(
-        previous=linker.to(urls.home(page - 1)) if page > 1 else None,
-        next=linker.to(urls.home(page + 1)) if page < pages else None,
-        pages=tuple(PageLink(n, linker.to(urls.home(n)), n == page) for n in range(1, pages + 1)),
-    )
-
-
 def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
     """The timeline, `site.per_page` events a page; always at least the first page."""
     size = max(1, index.site.per_page)
     chunks = [index.events[n : n + size] for n in range(0, len(index.events), size)] or [()]
     months = strip.count_months(index.events, urls.month)
+    calendar = event_calendar(index)
     result = []
     for number, chunk in enumerate(chunks, start=1):
         linker = Linker(index, urls.home(number))
@@ -157,7 +116,7 @@ def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
                     count=len(index.events),
                     month_headings=True,
                     months=month_groups(linker, chunk),
-                    years=year_navigation(linker),
+                    years=year_navigation(linker, calendar),
                     pagination=pagination(linker, number, len(chunks)),
                     strip=strip.render_strip(
                         [(y, m, n, linker.to(path)) for y, m, n, path in months], STRIP_TITLE
@@ -171,24 +130,30 @@ def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
 def archive_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
     """A page per year with events, and a month archive per month with dated events."""
     result = []
+    calendar = event_calendar(index)
     for year, in_year in itertools.groupby(index.events, key=lambda e: e.date.year):
         year_events = list(in_year)
         linker = Linker(index, urls.year(year))
-        result.append(
-            (linker.here, _archive(linker, str(year), year_events, year, month_headings=True))
-        )
+        result.append((linker.here, _archive(linker, calendar, str(year), year_events, year, True)))
         dated = [e for e in year_events if e.date.month is not None]
         for month, in_month in itertools.groupby(dated, key=lambda e: e.date.month):
             assert month is not None
             month_events = list(in_month)
             linker = Linker(index, urls.month(year, month))
             heading = format_date(PartialDate(year, month))
-            result.append((linker.here, _archive(linker, heading, month_events, year, False)))
+            result.append(
+                (linker.here, _archive(linker, calendar, heading, month_events, year, False))
+            )
     return result
 
 
 def _archive(
-    linker: Linker, heading: str, events: list[Event], year: int, month_headings: bool
+    linker: Linker,
+    calendar: Calendar,
+    heading: str,
+    events: list[Event],
+    year: int,
+    month_headings: bool,
 ) -> TimelinePage:
     noun = "event" if len(events) == 1 else "events"
     return TimelinePage(
@@ -197,7 +162,7 @@ def _archive(
         count=len(events),
         month_headings=month_headings,
         months=month_groups(linker, events),
-        years=year_navigation(linker, year),
+        years=year_navigation(linker, calendar, year),
         pagination=None,
     )
 
