@@ -9,7 +9,7 @@ in it is sorted, so every page and export built from it is deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,15 +164,38 @@ def find_cycles(parents: Mapping[str, str | None]) -> list[tuple[str, ...]]:
     return sorted(cycles)
 
 
-def check_cycles(documents: Mapping[str, Document], key: str, noun: str) -> Iterator[Problem]:
-    parents = {
-        item_id: value if isinstance(value := doc.data.get(key), str) else None
-        for item_id, doc in documents.items()
-    }
+PARENT_KEY = {"actor": "part_of", "place": "within"}
+"""The key that names a file's parent, for the kinds that form a hierarchy."""
+
+
+def check_references(
+    kind: str, item_id: str, document: Document, known: KnownIds
+) -> Iterator[Problem]:
+    """Every reference one file makes, checked against the ids known from file names."""
+    if kind == "event":
+        yield from check_event_references(item_id, document, known)
+    elif kind == "actor":
+        yield from check_actor_references(document, known)
+    elif kind == "place":
+        yield from check_place_references(document, known)
+
+
+def parent_of(kind: str, document: Document) -> str | None:
+    parent = document.data.get(PARENT_KEY.get(kind, ""))
+    return parent if isinstance(parent, str) else None
+
+
+Locate = Callable[[str], tuple[str, int, int]]
+"""The file, line and column of a member's parent key, for reporting a cycle."""
+
+
+def check_cycles(kind: str, parents: Mapping[str, str | None], locate: Locate) -> Iterator[Problem]:
+    """Each member of each cycle, reported at its parent key."""
+    key = PARENT_KEY[kind]
     for cycle in find_cycles(parents):
         chain = " -> ".join((*cycle, cycle[0]))
         for member in cycle:
-            yield _at(documents[member], (key,), f"{key} makes a cycle of {noun}s: {chain}")
+            yield error(*locate(member), f"{key} makes a cycle of {kind}s: {chain}")
 
 
 # ---------------------------------------------------------------- the index

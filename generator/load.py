@@ -133,11 +133,9 @@ class _TreeBuilder:
         return _Refused(error(self.source_path, mark.line + 1, mark.column + 1, message))
 
     def feed(self, event: yaml.Event) -> None:
+        """Every event but scalars, which `_feed_events` hands to `add_scalar` directly."""
         kind = type(event)
-        if kind is yaml.ScalarEvent:
-            self.check_node_event(event)  # type: ignore[arg-type]
-            self.add_scalar(event)  # type: ignore[arg-type]
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self.stack.pop()
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             self.check_node_event(event)  # type: ignore[arg-type]
@@ -333,16 +331,28 @@ def decode(raw: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def read_document(path: Path, source_path: str) -> tuple[Document | None, list[Problem]]:
-    """Read, decode and parse one file from disk."""
+def read_raw(path: Path, source_path: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes within the size limit (checked before reading), or why not."""
     try:
         size = path.stat().st_size
-        raw = b"" if size > MAX_FILE_BYTES else path.read_bytes()
+        if size > MAX_FILE_BYTES:
+            return None, [_too_large(size, source_path)]
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [error(source_path, 1, 1, f"cannot read the file: {exc.strerror}")]
-    if size > MAX_FILE_BYTES:
-        return None, [_too_large(size, source_path)]
+
+
+def parse_bytes(raw: bytes, source_path: str) -> tuple[Document | None, list[Problem]]:
+    """Decode and parse a file's bytes."""
     text, problems = decode(raw, source_path)
     if text is None:
         return None, problems
     return parse_text(text, source_path)
+
+
+def read_document(path: Path, source_path: str) -> tuple[Document | None, list[Problem]]:
+    """Read, decode and parse one file from disk."""
+    raw, problems = read_raw(path, source_path)
+    if raw is None:
+        return None, problems
+    return parse_bytes(raw, source_path)

@@ -9,13 +9,13 @@ of them in one run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import index as linking
 from generator.cache import digest
-from generator.load import MAX_FILE_BYTES, Document, decode, parse_text, read_document
+from generator.load import Document, parse_bytes, read_document, read_raw
 from generator.model import (
     Actor,
     Event,
@@ -133,18 +133,12 @@ def read_and_check(item: ContentFile) -> FileResult:
 
 def _remembered(item: ContentFile, memo: FileMemo) -> FileResult:
     """Parse and check a file only when its bytes are new: the hash is the whole key."""
-    try:
-        if item.path.stat().st_size > MAX_FILE_BYTES:
-            return read_and_check(item)
-        raw = item.path.read_bytes()
-    except OSError:
-        return read_and_check(item)
+    raw, problems = read_raw(item.path, item.source_path)
+    if raw is None:
+        return None, problems
     key = (item.source_path, item.kind, digest(raw))
     if key not in memo:
-        text, problems = decode(raw, item.source_path)
-        document = None
-        if text is not None:
-            document, problems = parse_text(text, item.source_path)
+        document, problems = parse_bytes(raw, item.source_path)
         if document is not None:
             problems.extend(check_file(document, item.kind))
         memo[key] = (document, problems)
@@ -180,26 +174,39 @@ def read_checked_tree(
     return LoadedContent(tuple(files), documents), problems
 
 
+def known_ids(files: Iterable[ContentFile]) -> linking.KnownIds:
+    """Ids come from file names, so a file that fails to parse still counts as existing."""
+    files = list(files)
+    return linking.KnownIds(
+        events=frozenset(f.id for f in files if f.kind == "event"),
+        actors=frozenset(f.id for f in files if f.kind == "actor"),
+        places=frozenset(f.id for f in files if f.kind == "place"),
+    )
+
+
+def _locator(documents: dict[str, Document], key: str) -> linking.Locate:
+    def locate(member: str) -> tuple[str, int, int]:
+        return (documents[member].source_path, *documents[member].locate((key,)))
+
+    return locate
+
+
 def check_references(loaded: LoadedContent) -> list[Problem]:
-    by_kind: dict[Kind, dict[str, Document]] = {"event": {}, "actor": {}, "place": {}}
+    """Every file's references, then cycles among the first file of each id."""
+    known = known_ids(loaded.files)
+    problems: list[Problem] = []
+    hierarchy: dict[str, dict[str, Document]] = {kind: {} for kind in linking.PARENT_KEY}
     for item in loaded.files:
         document = loaded.documents.get(item.source_path)
-        if item.kind != "site" and document is not None:
-            by_kind[item.kind].setdefault(item.id, document)
-    known = linking.KnownIds(
-        events=frozenset(f.id for f in loaded.files if f.kind == "event"),
-        actors=frozenset(f.id for f in loaded.files if f.kind == "actor"),
-        places=frozenset(f.id for f in loaded.files if f.kind == "place"),
-    )
-    problems: list[Problem] = []
-    for event_id, document in by_kind["event"].items():
-        problems.extend(linking.check_event_references(event_id, document, known))
-    for document in by_kind["actor"].values():
-        problems.extend(linking.check_actor_references(document, known))
-    for document in by_kind["place"].values():
-        problems.extend(linking.check_place_references(document, known))
-    problems.extend(linking.check_cycles(by_kind["actor"], "part_of", "actor"))
-    problems.extend(linking.check_cycles(by_kind["place"], "within", "place"))
+        if document is None:
+            continue
+        problems.extend(linking.check_references(item.kind, item.id, document, known))
+        if item.kind in hierarchy:
+            hierarchy[item.kind].setdefault(item.id, document)
+    for kind, documents in hierarchy.items():
+        parents = {item_id: linking.parent_of(kind, doc) for item_id, doc in documents.items()}
+        locate = _locator(documents, linking.PARENT_KEY[kind])
+        problems.extend(linking.check_cycles(kind, parents, locate))
     return problems
 
 

@@ -18,6 +18,7 @@ BROKEN = {
     "a cycle": {"places/russia.yaml": "name: Russia\nkind: country\nwithin: kursk-oblast\n"},
     "bad references": {"events/2024/incursion.yaml": event(places="[moscow]", actors="[fsb]")},
     "a duplicate id": {"events/2023/incursion.yaml": EVENT_INCURSION},
+    "a duplicate id with a bad reference": {"events/2023/incursion.yaml": event(places="[moscow]")},
     "a syntax error": {"events/2024/incursion.yaml": "title: [\n"},
     "schema errors": {"actors/russian-mod.yaml": "name: 5\nkind: Military\nextra: 1\n"},
 }
@@ -58,6 +59,12 @@ def large_broken_site(tmp_path_factory):
         text.replace("within:", f"within: {place.stem}\nwas_within:", 1), encoding="utf-8"
     )
     return root
+
+
+def test_a_file_with_a_duplicate_id_still_has_its_references_checked(tmp_path):
+    root = write_site(tmp_path, BROKEN["a duplicate id with a bad reference"])
+    messages = [p.message for p in check_content(root)]
+    assert "unknown place 'moscow' (no file places/moscow.yaml)" in messages
 
 
 def test_a_large_site_is_checked_in_parallel_with_the_same_result(large_broken_site):
