@@ -58,11 +58,12 @@ def build_stages(index: Any, out: Path, split: dict[str, float | None]) -> None:
         split["render/write"] = None
         print(f"render stages failed: {failure!r}", file=sys.stderr)
         return
-    files, _ = timed(
+    timed(
         split,
         "merge",
-        lambda: build.merge_outputs([("pages", page_files), ("exports", export_files)]),
+        lambda: build.find_collisions([("pages", page_files), ("exports", export_files)]),
     )
+    files = {**page_files, **export_files}
     timed(split, "write (publish)", lambda: publish.publish(files, out))
 
 

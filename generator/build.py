@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,28 +39,18 @@ def with_base_url(index: SiteIndex, base_url: str | None) -> SiteIndex:
     return dataclasses.replace(index, site=site)
 
 
-def merge_outputs(
-    groups: Iterable[tuple[str, Mapping[str, bytes]]],
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """One mapping of every output file; two producers claiming one path is a problem."""
-    merged: dict[str, bytes] = {}
+def find_collisions(groups: Iterable[tuple[str, Iterable[str]]]) -> list[Problem]:
+    """Two producers claiming one output path is a problem, named with both producers."""
     owner: dict[str, str] = {}
     problems: list[Problem] = []
-    for producer, files in groups:
-        for out_path, data in files.items():
-            if out_path in merged:
-                problems.append(
-                    error(
-                        out_path,
-                        1,
-                        1,
-                        f"two outputs claim this path ({owner[out_path]} and {producer})",
-                    )
-                )
-                continue
-            merged[out_path] = data
-            owner[out_path] = producer
-    return dict(sorted(merged.items())), problems
+    for producer, out_paths in groups:
+        for out_path in out_paths:
+            if out_path in owner:
+                message = f"two outputs claim this path ({owner[out_path]} and {producer})"
+                problems.append(error(out_path, 1, 1, message))
+            else:
+                owner[out_path] = producer
+    return problems
 
 
 class _Refused(Exception):
@@ -108,9 +98,7 @@ class _Build:
         )
         for out_path, data in render.static_files().items():
             writer.put(out_path, data)
-        _, collisions = merge_outputs(
-            [("pages", {p: b"" for p in writer.written}), ("exports", made)]
-        )
+        collisions = find_collisions([("pages", writer.written), ("exports", made)])
         if collisions:
             raise _Refused(collisions)
         for out_path, data in sorted(made.items()):

@@ -148,6 +148,12 @@ def _date(text: str | int | None) -> PartialDate | None:
     return parsed
 
 
+def _required_date(text: str | int) -> PartialDate:
+    date = _date(text)
+    assert date is not None  # the schema requires the key
+    return date
+
+
 def site_from_data(data: dict[str, Any]) -> Site:
     return Site(
         title=data["title"],
@@ -197,8 +203,7 @@ def _relation(item: str | dict[str, Any]) -> Relation:
 
 def event_from_data(event_id: str, source_path: str, data: dict[str, Any]) -> Event:
     """Build an event from a validated mapping (claims without an id are numbered)."""
-    date = _date(data["date"])
-    assert date is not None
+    date = _required_date(data["date"])
     return Event(
         id=event_id,
         source_path=source_path,
@@ -217,8 +222,7 @@ def event_from_data(event_id: str, source_path: str, data: dict[str, Any]) -> Ev
         sources=tuple(_source(s) for s in data["sources"]),
         related=tuple(_relation(r) for r in data.get("related", ())),
         corrections=tuple(
-            Correction(_date(c["date"]) or PartialDate(1), c["note"])
-            for c in data.get("corrections", ())
+            Correction(_required_date(c["date"]), c["note"]) for c in data.get("corrections", ())
         ),
     )
 

@@ -232,12 +232,9 @@ def test_successful_build_leaves_no_staging_folder(tmp_path):
 
 
 def test_two_producers_claiming_one_path_are_reported():
-    from generator.build import merge_outputs
+    from generator.build import find_collisions
 
-    merged, problems = merge_outputs(
-        [("pages", {"404.html": b"page", "index.html": b"home"}), ("exports", {"404.html": b"x"})]
-    )
-    assert merged == {"404.html": b"page", "index.html": b"home"}
+    problems = find_collisions([("pages", ["404.html", "index.html"]), ("exports", ["404.html"])])
     assert [(p.file, p.message) for p in problems] == [
         ("404.html", "two outputs claim this path (pages and exports)")
     ]
