@@ -312,6 +312,16 @@ def test_folding_never_cuts_a_multibyte_character() -> None:
         piece.encode("utf-8").decode("utf-8")
 
 
+@pytest.mark.parametrize("length", [1, 74, 75, 76, 149, 150, 223, 224, 1000])
+def test_folding_fills_each_line_to_75_octets_and_loses_nothing(length: int) -> None:
+    line = "".join(chr(ord("a") + n % 26) for n in range(length))
+    pieces = fold(line).split("\r\n")
+    assert pieces[0] + "".join(piece.removeprefix(" ") for piece in pieces[1:]) == line
+    assert all(len(piece) == 75 for piece in pieces[:-1])
+    assert all(piece.startswith(" ") for piece in pieces[1:])
+    assert 0 < len(pieces[-1]) <= 75
+
+
 # ---------------------------------------------------------------- GeoJSON
 
 

@@ -34,7 +34,14 @@ def escape_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into 75-octet pieces without cutting a UTF-8 character."""
-    pieces: list[str] = []
+    octets = len(line.encode("utf-8"))
+    if octets <= LINE_OCTETS:
+        return line
+    if octets == len(line):  # ASCII: one octet per character, so slices will do
+        rest = range(LINE_OCTETS, len(line), LINE_OCTETS - 1)
+        pieces = [line[:LINE_OCTETS], *(line[n : n + LINE_OCTETS - 1] for n in rest)]
+        return "\r\n ".join(pieces)
+    pieces = []
     current, size, limit = "", 0, LINE_OCTETS
     for char in line:
         width = len(char.encode("utf-8"))
