@@ -9,11 +9,21 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import cache, exports, incremental, parallel, publish, render, search
+from generator import (
+    cache,
+    exports,
+    incremental,
+    pagekeys,
+    pages,
+    parallel,
+    publish,
+    render,
+    search,
+)
 from generator.errors import UsageError
 from generator.index import SiteIndex
 from generator.pipeline import load_site
@@ -83,15 +93,22 @@ class _Build:
     with_search: bool
     problems: list[Problem]
     report: Report = _quiet
+    prints: pagekeys.Fingerprints | None = None
+    """Set when the cache is on: then page keys decide which pages to render again."""
     writer: incremental.Writer | None = None
     search: tuple[bytes, dict[str, incremental.Stat]] | None = None
+    unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def fill(self, staging: Path) -> None:
         writer = incremental.Writer(staging, self.out, self.previous.get("manifest", {}))
         self.writer = writer
         made: dict[str, bytes] = {}
+        units = pages.page_units(self.index)
+        if self.prints is not None:
+            units = self.reuse_unchanged(units, self.prints, writer)
         parallel.render_pages(
             self.index,
+            units,
             writer,
             alongside=lambda: made.update(exports.render_exports(self.index)),
             on_units=lambda done, total: self.report("rendering pages", done, total),
@@ -104,6 +121,25 @@ class _Build:
         for out_path, data in sorted(made.items()):
             writer.put(out_path, data)
         writer.put_marker()
+
+    def reuse_unchanged(
+        self,
+        units: list[pages.Unit],
+        prints: pagekeys.Fingerprints,
+        writer: incremental.Writer,
+    ) -> list[pages.Unit]:
+        """Link the pages whose key is unchanged; return the units left to render."""
+        last: dict[str, tuple[bytes, tuple[str, ...]]] = self.previous.get("units") or {}
+        left = []
+        for unit in units:
+            key = unit.key(prints)
+            self.unit_keys[unit.name] = (key, unit.out_paths)
+            if last.get(unit.name) != (key, unit.out_paths) or not all(
+                writer.reuse(out_path) for out_path in unit.out_paths
+            ):
+                left.append(unit)
+        self.report("pages unchanged", len(units) - len(left), len(units))
+        return left
 
     def index_search(self, staging: Path) -> None:
         """Run the indexer only when some HTML changed; else link the last index."""
@@ -135,6 +171,7 @@ class _Build:
             "manifest": manifest,
             "search": self.search,
             "published": published,
+            "units": self.unit_keys,
         }
 
 
@@ -182,9 +219,11 @@ def build_site(
         store.save("parsed", memo.used)
     if index is None:
         return problems
-    job = _Build(
-        with_base_url(index, base_url), out_dir.resolve(), previous, with_search, problems, report
-    )
+    index = with_base_url(index, base_url)
+    job = _Build(index, out_dir.resolve(), previous, with_search, problems, report)
+    if memo is not None:
+        digests = {source_path: hashed for source_path, _kind, hashed in memo.used}
+        job.prints = pagekeys.fingerprints(index, digests)
     try:
         publish.publish_with(
             job.fill, out_dir, before_swap=job.index_search if with_search else None

@@ -95,63 +95,102 @@ def month_groups(linker: Linker, events: Iterable[Event]) -> tuple[MonthGroup, .
     return tuple(groups)
 
 
-def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
-    """The timeline, `site.per_page` events a page; always at least the first page."""
+def timeline_chunks(index: SiteIndex) -> list[tuple[Event, ...]]:
+    """The timeline's pages: `site.per_page` events each, and always at least one page."""
     size = max(1, index.site.per_page)
-    chunks = [index.events[n : n + size] for n in range(0, len(index.events), size)] or [()]
-    months = strip.count_months(index.events, urls.month)
-    calendar = event_calendar(index)
+    return [index.events[n : n + size] for n in range(0, len(index.events), size)] or [()]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineShared:
+    """What every timeline page shows of the whole timeline, computed once per build."""
+
+    calendar: Calendar
+    months: tuple[strip.MonthCount, ...]
+    pages: int
+
+
+def timeline_shared(index: SiteIndex) -> TimelineShared:
+    return TimelineShared(
+        calendar=event_calendar(index),
+        months=tuple(strip.count_months(index.events, urls.month)),
+        pages=len(timeline_chunks(index)),
+    )
+
+
+def home_page(
+    index: SiteIndex, number: int, chunk: tuple[Event, ...], shared: TimelineShared
+) -> TimelinePage:
+    """Page `number` of the timeline, showing `chunk`."""
+    linker = Linker(index, urls.home(number))
+    heading = index.site.title
+    if number > 1:
+        heading = f"{heading}, page {number} of {shared.pages}"
+    return TimelinePage(
+        heading=heading,
+        intro=index.site.description,
+        count=len(index.events),
+        month_headings=True,
+        months=month_groups(linker, chunk),
+        years=year_navigation(linker, shared.calendar),
+        pagination=pagination(linker, number, shared.pages),
+        strip=strip.render_strip(
+            [(y, m, n, linker.to(path)) for y, m, n, path in shared.months], STRIP_TITLE
+        ),
+    )
+
+
+def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
+    shared = timeline_shared(index)
+    return [
+        (urls.home(number), home_page(index, number, chunk, shared))
+        for number, chunk in enumerate(timeline_chunks(index), start=1)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """A year page (`month is None`) or a month archive, with its events in order."""
+
+    year: int
+    month: int | None
+    events: tuple[Event, ...]
+
+    @property
+    def out_path(self) -> str:
+        return urls.year(self.year) if self.month is None else urls.month(self.year, self.month)
+
+
+def archives(index: SiteIndex) -> list[Archive]:
+    """A page per year with events, and a month archive per month with dated events."""
     result = []
-    for number, chunk in enumerate(chunks, start=1):
-        linker = Linker(index, urls.home(number))
-        heading = index.site.title
-        if number > 1:
-            heading = f"{heading}, page {number} of {len(chunks)}"
-        result.append(
-            (
-                linker.here,
-                TimelinePage(
-                    heading=heading,
-                    intro=index.site.description,
-                    count=len(index.events),
-                    month_headings=True,
-                    months=month_groups(linker, chunk),
-                    years=year_navigation(linker, calendar),
-                    pagination=pagination(linker, number, len(chunks)),
-                    strip=strip.render_strip(
-                        [(y, m, n, linker.to(path)) for y, m, n, path in months], STRIP_TITLE
-                    ),
-                ),
-            )
-        )
+    for year, in_year in itertools.groupby(index.events, key=lambda e: e.date.year):
+        year_events = tuple(in_year)
+        result.append(Archive(year, None, year_events))
+        dated = [e for e in year_events if e.date.month is not None]
+        for month, in_month in itertools.groupby(dated, key=lambda e: e.date.month):
+            result.append(Archive(year, month, tuple(in_month)))
     return result
+
+
+def archive_page(index: SiteIndex, archive: Archive, calendar: Calendar) -> TimelinePage:
+    linker = Linker(index, archive.out_path)
+    if archive.month is None:
+        return _archive(linker, calendar, str(archive.year), archive.events, archive.year, True)
+    heading = format_date(PartialDate(archive.year, archive.month))
+    return _archive(linker, calendar, heading, archive.events, archive.year, False)
 
 
 def archive_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
-    """A page per year with events, and a month archive per month with dated events."""
-    result = []
     calendar = event_calendar(index)
-    for year, in_year in itertools.groupby(index.events, key=lambda e: e.date.year):
-        year_events = list(in_year)
-        linker = Linker(index, urls.year(year))
-        result.append((linker.here, _archive(linker, calendar, str(year), year_events, year, True)))
-        dated = [e for e in year_events if e.date.month is not None]
-        for month, in_month in itertools.groupby(dated, key=lambda e: e.date.month):
-            assert month is not None
-            month_events = list(in_month)
-            linker = Linker(index, urls.month(year, month))
-            heading = format_date(PartialDate(year, month))
-            result.append(
-                (linker.here, _archive(linker, calendar, heading, month_events, year, False))
-            )
-    return result
+    return [(a.out_path, archive_page(index, a, calendar)) for a in archives(index)]
 
 
 def _archive(
     linker: Linker,
     calendar: Calendar,
     heading: str,
-    events: list[Event],
+    events: tuple[Event, ...],
     year: int,
     month_headings: bool,
 ) -> TimelinePage:

@@ -53,15 +53,30 @@ class Writer:
         self.place(out_path, check_out_path(out_path).parts, data)
 
     def place(self, out_path: str, parts: tuple[str, ...], data: bytes) -> None:
+        target = self._target(parts)
+        hashed = digest(data)
+        known = self.previous.get(out_path)
+        if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
+            _write_new(target, data)
+        self.written[out_path] = (hashed, stat_of(target))
+
+    def reuse(self, out_path: str) -> bool:
+        """Link the published file unread: its page key says its bytes would be the same."""
+        known = self.previous.get(out_path)
+        if known is None:
+            return False
+        target = self._target(check_out_path(out_path).parts)
+        if not self.link(out_path, known[1], target):
+            return False
+        self.written[out_path] = known
+        return True
+
+    def _target(self, parts: tuple[str, ...]) -> Path:
         target = self.staging.joinpath(*parts)
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        hashed = digest(data)
-        known = self.previous.get(out_path)
-        if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
-            target.write_bytes(data)
-        self.written[out_path] = (hashed, stat_of(target))
+        return target
 
     def link(self, out_path: str, expected: Stat, target: Path) -> bool:
         """Hard-link the published file if it is still exactly what the last build wrote."""
@@ -76,6 +91,17 @@ class Writer:
 
     def put_marker(self) -> None:
         self.place(MARKER, (MARKER,), MARKER_TEXT)
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """A new file: a link already at `target` is a published copy and is never written through."""
+    try:
+        with open(target, "xb") as stream:
+            stream.write(data)
+    except FileExistsError:
+        target.unlink()
+        with open(target, "xb") as stream:
+            stream.write(data)
 
 
 def files_under(folder: Path) -> Iterator[tuple[str, Stat]]:

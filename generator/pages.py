@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator import hubs, render, richtext, search, urls, views
+from generator import hubs, pagekeys, render, richtext, search, urls, views
 from generator.index import SiteIndex
 from generator.model import Event
 from generator.structured import event_json_ld
@@ -95,21 +95,6 @@ def frame_for(index: SiteIndex, page: PlannedPage) -> Frame:
     )
 
 
-def _timeline_pages(index: SiteIndex) -> list[PlannedPage]:
-    site = index.site
-    pages = [
-        PlannedPage(
-            out_path, "timeline.html", "timeline", view.heading, site.description, view, urls.feed()
-        )
-        for out_path, view in hubs.home_pages(index)
-    ]
-    pages += [
-        PlannedPage(out_path, "timeline.html", "timeline", view.heading, view.intro, view)
-        for out_path, view in hubs.archive_pages(index)
-    ]
-    return pages
-
-
 def _event_page(index: SiteIndex, event: Event) -> PlannedPage:
     return PlannedPage(
         urls.event(event.id),
@@ -162,18 +147,99 @@ def _tag_page(index: SiteIndex, tag: str) -> PlannedPage:
     )
 
 
-def _index_pages(index: SiteIndex) -> list[PlannedPage]:
-    lists = (
-        (urls.actors_index(), "actors", hubs.actors_index(index)),
-        (urls.places_index(), "places", hubs.places_index(index)),
-        (urls.tags_index(), "tags", hubs.tags_index(index)),
-    )
-    pages = [
-        PlannedPage(out_path, "list.html", section, view.heading, view.intro, view)
-        for out_path, section, view in lists
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Some pages, planned only when `plan` is called; units are independent of each other.
+
+    `name` names the unit the same way in every build, `out_paths` are the pages it
+    makes (known without planning them) and `key(prints)` is the page key of
+    `pagekeys`: an incremental build reuses the published pages of a unit whose key
+    did not change, and plans and renders only the others.
+    """
+
+    name: str
+    out_paths: tuple[str, ...]
+    plan: Callable[[], list[PlannedPage]]
+    key: Callable[[pagekeys.Fingerprints], pagekeys.Key]
+
+
+def _timeline_units(index: SiteIndex) -> list[Unit]:
+    site = index.site
+    shared = hubs.timeline_shared(index)
+    shared_key = pagekeys.timeline_shared(shared)
+    total = len(index.events)
+
+    def home(number: int, chunk: tuple[Event, ...]) -> list[PlannedPage]:
+        view = hubs.home_page(index, number, chunk, shared)
+        return [
+            PlannedPage(
+                urls.home(number),
+                "timeline.html",
+                "timeline",
+                view.heading,
+                site.description,
+                view,
+                urls.feed(),
+            )
+        ]
+
+    def archive(entry: hubs.Archive) -> list[PlannedPage]:
+        view = hubs.archive_page(index, entry, shared.calendar)
+        return [
+            PlannedPage(entry.out_path, "timeline.html", "timeline", view.heading, view.intro, view)
+        ]
+
+    units = [
+        Unit(
+            f"home:{number}",
+            (urls.home(number),),
+            functools.partial(home, number, chunk),
+            functools.partial(_home_key, shared_key, number, chunk, total),
+        )
+        for number, chunk in enumerate(hubs.timeline_chunks(index), start=1)
     ]
-    pages.append(
-        PlannedPage(
+    units += [
+        Unit(
+            f"archive:{entry.out_path}",
+            (entry.out_path,),
+            functools.partial(archive, entry),
+            functools.partial(_archive_key, shared_key, entry),
+        )
+        for entry in hubs.archives(index)
+    ]
+    return units
+
+
+def _home_key(
+    shared: pagekeys.Key,
+    number: int,
+    chunk: tuple[Event, ...],
+    total: int,
+    prints: pagekeys.Fingerprints,
+) -> pagekeys.Key:
+    return pagekeys.home_page(prints, shared, number, chunk, total)
+
+
+def _archive_key(
+    shared: pagekeys.Key, entry: hubs.Archive, prints: pagekeys.Fingerprints
+) -> pagekeys.Key:
+    return pagekeys.archive_page(prints, shared, entry)
+
+
+def _index_units(index: SiteIndex) -> list[Unit]:
+    def one(
+        name: str,
+        out_path: str,
+        plan: Callable[[], PlannedPage],
+        key: Callable[[pagekeys.Fingerprints], pagekeys.Key],
+    ) -> Unit:
+        return Unit(name, (out_path,), lambda: [plan()], key)
+
+    def listing(out_path: str, section: str, view: hubs.ListPage) -> PlannedPage:
+        return PlannedPage(out_path, "list.html", section, view.heading, view.intro, view)
+
+    def sources() -> PlannedPage:
+        return PlannedPage(
             urls.sources_index(),
             "sources.html",
             "sources",
@@ -181,37 +247,80 @@ def _index_pages(index: SiteIndex) -> list[PlannedPage]:
             "Every source the timeline cites, with the events that cite it.",
             hubs.sources_page(index),
         )
-    )
-    view = search.search_page()
-    pages.append(
-        PlannedPage(urls.search(), "search.html", "search", view.heading, view.intro, view)
-    )
-    return pages
+
+    def search_page() -> PlannedPage:
+        view = search.search_page()
+        return PlannedPage(urls.search(), "search.html", "search", view.heading, view.intro, view)
+
+    return [
+        one(
+            "index:actors",
+            urls.actors_index(),
+            lambda: listing(urls.actors_index(), "actors", hubs.actors_index(index)),
+            functools.partial(pagekeys.actors_index, index),
+        ),
+        one(
+            "index:places",
+            urls.places_index(),
+            lambda: listing(urls.places_index(), "places", hubs.places_index(index)),
+            functools.partial(pagekeys.places_index, index),
+        ),
+        one(
+            "index:tags",
+            urls.tags_index(),
+            lambda: listing(urls.tags_index(), "tags", hubs.tags_index(index)),
+            functools.partial(pagekeys.tags_index, index),
+        ),
+        one(
+            "index:sources",
+            urls.sources_index(),
+            sources,
+            functools.partial(pagekeys.sources_index, index),
+        ),
+        one("index:search", urls.search(), search_page, pagekeys.search_page),
+    ]
 
 
-Unit = Callable[[], list[PlannedPage]]
-"""Plans some pages when called; units are independent, so processes can share them out."""
+def _single(
+    name: str,
+    out_path: str,
+    plan: Callable[[SiteIndex, Any], PlannedPage],
+    key: Callable[[SiteIndex, pagekeys.Fingerprints, Any], pagekeys.Key],
+    index: SiteIndex,
+    subject: Any,
+) -> Unit:
+    return Unit(
+        f"{name}:{out_path}",
+        (out_path,),
+        lambda: [plan(index, subject)],
+        lambda prints: key(index, prints, subject),
+    )
 
 
 def page_units(index: SiteIndex) -> list[Unit]:
     """Every page of the site as units of work, in a fixed order (cheap: nothing planned yet)."""
-    units: list[Unit] = [
-        functools.partial(_timeline_pages, index),
-        functools.partial(_index_pages, index),
+    units = _timeline_units(index) + _index_units(index)
+    units += [
+        _single("event", urls.event(e.id), _event_page, pagekeys.event_page, index, e)
+        for e in index.events
     ]
-    units += [_single(_event_page, index, event) for event in index.events]
-    units += [_single(_actor_page, index, actor_id) for actor_id in index.actors]
-    units += [_single(_place_page, index, place_id) for place_id in index.places]
-    units += [_single(_tag_page, index, tag) for tag in index.events_by_tag]
+    units += [
+        _single("actor", urls.actor(a), _actor_page, pagekeys.actor_page, index, a)
+        for a in index.actors
+    ]
+    units += [
+        _single("place", urls.place(p), _place_page, pagekeys.place_page, index, p)
+        for p in index.places
+    ]
+    units += [
+        _single("tag", urls.tag(t), _tag_page, pagekeys.tag_page, index, t)
+        for t in index.events_by_tag
+    ]
     return units
 
 
-def _single(plan: Callable[[SiteIndex, Any], PlannedPage], index: SiteIndex, key: Any) -> Unit:
-    return lambda: [plan(index, key)]
-
-
 def plan_pages(index: SiteIndex) -> list[PlannedPage]:
-    pages = [page for unit in page_units(index) for page in unit()]
+    pages = [page for unit in page_units(index) for page in unit.plan()]
     return sorted(pages, key=lambda page: page.out_path)
 
 

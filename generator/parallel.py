@@ -41,7 +41,7 @@ def render_share(job: Job, share: int, shares: int, on_units: OnUnits | None = N
     index, units, writer = job
     step = max(1, len(units) // 200)
     for done, unit in enumerate(units[share::shares], start=1):
-        for page in unit():
+        for page in unit.plan():
             writer.put(page.out_path, pages.render_planned(index, page))
         if on_units is not None and done % step == 0:
             on_units(min(done * shares, len(units)), len(units))
@@ -58,12 +58,12 @@ def _child_share(share: int, shares: int) -> Manifest:
 
 def render_pages(
     index: SiteIndex,
+    units: Sequence[pages.Unit],
     writer: Writer,
     alongside: Callable[[], None] | None = None,
     on_units: OnUnits | None = None,
 ) -> None:
-    """Every page into `writer`; `alongside` (the exports) runs in the parent meanwhile."""
-    units = pages.page_units(index)
+    """The pages of `units` into `writer`; `alongside` (the exports) runs in the parent meanwhile."""
     shares = process_count(len(units))
     if shares == 1:
         render_share((index, units, writer), 0, 1, on_units)

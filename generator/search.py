@@ -59,7 +59,7 @@ def status_label(status: ClaimStatus) -> str:
     return status.value.capitalize()
 
 
-def _actor_ids(event: Event) -> list[str]:
+def actor_ids(event: Event) -> list[str]:
     """Actors named on the event and every claimant, in first-mention order."""
     return list(dict.fromkeys([*event.actors, *(claim.by for claim in event.claims)]))
 
@@ -72,7 +72,7 @@ def _place_trail(index: SiteIndex, place_id: str) -> list[str]:
 def event_facets(index: SiteIndex, event: Event) -> tuple[Facet, ...]:
     """Tags, actors and claim statuses of an event, for filtering a list of events."""
     facets = [("tag", tag, tag) for tag in event.tags]
-    facets += [("actor", a, index.actors[a].name) for a in _actor_ids(event)]
+    facets += [("actor", a, index.actors[a].name) for a in actor_ids(event)]
     statuses = sorted({claim.status for claim in event.claims}, key=lambda s: s.value)
     facets += [("status", s.value, status_label(s)) for s in statuses]
     return tuple(dict.fromkeys(facets))
@@ -80,7 +80,7 @@ def event_facets(index: SiteIndex, event: Event) -> tuple[Facet, ...]:
 
 def search_facets(index: SiteIndex, event: Event) -> SearchFacets:
     places = {p for place_id in event.places for p in _place_trail(index, place_id)}
-    actors = _actor_ids(event)
+    actors = actor_ids(event)
     filters = {("year", f"{event.date.year:04d}")}
     filters |= {("actor", index.actors[a].name) for a in actors}
     filters |= {("place", index.places[p].name) for p in places}

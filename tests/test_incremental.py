@@ -19,6 +19,7 @@ import pytest
 
 from bench import generate
 from generator import cache
+from generator.build import build_site
 from generator.cli import main
 
 
@@ -131,6 +132,127 @@ def test_a_renamed_actor_with_updated_references_rebuilds_as_cold(site, tmp_path
         if actor.stem in text:
             path.write_text(re.sub(rf"\b{re.escape(actor.stem)}\b", new_id, text))
     rebuild_matches_cold(content, out, tmp_path)
+
+
+def _edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text()
+    edited = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert edited != text, f"{pattern!r} not found in {path}"
+    path.write_text(edited)
+
+
+def _used_place(content: Path, kind: str) -> Path:
+    """A place of this kind that some event's place lies within (or is)."""
+    return next(
+        p
+        for p in sorted((content / "places").glob("*.yaml"))
+        if f"kind: {kind}" in p.read_text() and referenced(content, p.stem)
+    )
+
+
+def _first_event_with(content: Path, text: str) -> Path:
+    return next(p for p in events(content) if text in p.read_text())
+
+
+EDITS = {
+    "summary": lambda c: _edit(events(c)[4], r"^summary: \"", 'summary: "Revised. '),
+    "body": lambda c: _edit(events(c)[4], r"^body: \|\n  ", "body: |\n  Revised paragraph.\n\n  "),
+    "time and zone": lambda c: _edit(
+        events(c)[6],
+        r"^date: (\d{4}-\d\d-\d\d)$",
+        "date: \\1\ntime: '06:30'\ntimezone: Europe/Kyiv",
+    ),
+    "same day": lambda c: _edit(
+        events(c)[9],
+        r"^date: .*$",
+        "date: " + re.search(r"^date: (.*)$", events(c)[20].read_text(), re.M).group(1),
+    ),
+    "tag added": lambda c: _edit(events(c)[3], r"^tags: \[", "tags: [brand-new-tag, "),
+    "claim status": lambda c: _edit(
+        _first_event_with(c, "status: "), r"status: \w+", "status: refuted"
+    ),
+    "claim figure": lambda c: _edit(
+        _first_event_with(c, "figures:"), r"^(      \w+): .*$", "\\1: 999"
+    ),
+    "source publisher": lambda c: _edit(
+        _first_event_with(c, "publisher: "), r'publisher: ".*"', 'publisher: "Renamed Wire"'
+    ),
+    "actor renamed in place": lambda c: _edit(
+        next(p for p in sorted((c / "actors").glob("*.yaml")) if referenced(c, p.stem)),
+        r"^name: .*$",
+        'name: "A New Name"',
+    ),
+    "actor moved under another": lambda c: _edit(
+        next(p for p in sorted((c / "actors").glob("*.yaml")) if "part_of" not in p.read_text()),
+        r"^kind: .*$",
+        "\\g<0>\npart_of: " + sorted((c / "actors").glob("*.yaml"))[-1].stem,
+    ),
+    "town renamed": lambda c: _edit(_used_place(c, "town"), r"^name: .*$", 'name: "Newtown"'),
+    "region renamed": lambda c: _edit(
+        _used_place(c, "region"), r"^name: .*$", 'name: "New Region"'
+    ),
+    "country renamed": lambda c: _edit(
+        _used_place(c, "country"), r"^name: .*$", 'name: "New Land"'
+    ),
+    "town moved to another region": lambda c: _edit(
+        _used_place(c, "town"),
+        r"^within: .*$",
+        "within: "
+        + next(
+            p.stem for p in sorted((c / "places").glob("*.yaml")) if "kind: region" in p.read_text()
+        ),
+    ),
+    "place alias": lambda c: _edit(
+        _used_place(c, "town"), r"^kind: .*$", "\\g<0>\naliases: [Old Name]"
+    ),
+    "site title": lambda c: _edit(c / "site.yaml", r"^title: .*$", "title: Renamed timeline"),
+    "site per_page": lambda c: _edit(c / "site.yaml", r"^per_page: .*$", "per_page: 7"),
+    "new event": lambda c: (c / "events" / "2024" / "zz-brand-new.yaml").write_text(
+        'title: "A brand new event"\ndate: 2024-03-12\nsummary: "New."\n'
+        "places: [" + _used_place(c, "town").stem + "]\n"
+        "sources:\n  - url: https://example.org/new\n    publisher: Wire\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_cold_build(site, tmp_path, kind):
+    content, out = site
+    EDITS[kind](content)
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_edits_in_a_row_each_rebuild_to_the_bytes_of_a_cold_build(site, tmp_path):
+    content, out = site
+    for kind in ("summary", "tag added", "town renamed", "same day", "site title"):
+        EDITS[kind](content)
+        rebuild_matches_cold(content, out, tmp_path)
+
+
+def _rendered_after(content: Path, out: Path) -> int:
+    """How many pages the build rendered (not reused) after an edit."""
+    told: dict[str, tuple[int, int]] = {}
+    problems = build_site(
+        content, out, with_search=False, report=lambda s, d, t: told.update({s: (d, t)})
+    )
+    assert not [p for p in problems if p.severity == "error"]
+    reused, total = told["pages unchanged"]
+    return total - reused
+
+
+def test_a_title_edit_renders_only_the_pages_that_show_the_event(site):
+    content, out = site
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    assert 0 < _rendered_after(content, out) <= 25
+
+
+def test_a_rebuild_with_a_fresh_cache_renders_every_page_again(site, tmp_path):
+    content, out = site
+    shutil.rmtree(tmp_path / ".cache")
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    assert _rendered_after(content, out) > len(events(content))
 
 
 def test_a_rebuild_with_nothing_changed_writes_no_file(tmp_path):
