@@ -11,7 +11,7 @@ import importlib.metadata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from generator import (
     cache,
@@ -83,6 +83,18 @@ def _search_key(written: incremental.Manifest) -> bytes:
     return cache.digest(repr((indexer, pages_html)).encode())
 
 
+class _Unit(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def out_paths(self) -> tuple[str, ...]: ...
+    @property
+    def key(self) -> Callable[[pagekeys.Fingerprints], pagekeys.Key]: ...
+
+
+_Keyed = TypeVar("_Keyed", bound=_Unit)
+
+
 @dataclass
 class _Build:
     """One build's steps around `publish_with`; `previous` is the last build's state."""
@@ -95,40 +107,57 @@ class _Build:
     report: Report = _quiet
     prints: pagekeys.Fingerprints | None = None
     """Set when the cache is on: then page keys decide which pages to render again."""
+    in_place: bool = False
+    """The published site is exactly as the last build left it: update it file by file."""
     writer: incremental.Writer | None = None
     search: tuple[bytes, dict[str, incremental.Stat]] | None = None
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def fill(self, staging: Path) -> None:
-        writer = incremental.Writer(staging, self.out, self.previous.get("manifest", {}))
+        manifest = self.previous.get("manifest", {})
+        writer = incremental.Writer(staging, self.out, manifest, in_place=self.in_place)
         self.writer = writer
-        made: dict[str, bytes] = {}
         units = pages.page_units(self.index)
+        made = exports.export_units(self.index)
+        static = render.static_files()
+        collisions = find_collisions(
+            [
+                ("pages", (p for unit in units for p in unit.out_paths)),
+                ("exports", (unit.out_path for unit in made)),
+                ("static files", static),
+            ]
+        )
+        if collisions:
+            raise _Refused(collisions)
         if self.prints is not None:
-            units = self.reuse_unchanged(units, self.prints, writer)
+            units = self.reuse_unchanged("pages", units, self.prints, writer)
+            made = self.reuse_unchanged("exports", made, self.prints, writer)
+        files: dict[str, bytes] = {}
         parallel.render_pages(
             self.index,
             units,
             writer,
-            alongside=lambda: made.update(exports.render_exports(self.index)),
+            alongside=lambda: files.update((unit.out_path, unit.make()) for unit in made),
             on_units=lambda done, total: self.report("rendering pages", done, total),
         )
-        for out_path, data in render.static_files().items():
-            writer.put(out_path, data)
-        collisions = find_collisions([("pages", writer.written), ("exports", made)])
-        if collisions:
-            raise _Refused(collisions)
-        for out_path, data in sorted(made.items()):
+        for out_path, data in sorted({**static, **files}.items()):
             writer.put(out_path, data)
         writer.put_marker()
 
+    def fill_changes(self, staging: Path) -> tuple[list[str], list[str]]:
+        """In place: stage the files whose bytes changed; say which to move and delete."""
+        self.fill(staging)
+        assert self.writer is not None
+        return self.writer.changed(), self.writer.removed()
+
     def reuse_unchanged(
         self,
-        units: list[pages.Unit],
+        what: str,
+        units: list[_Keyed],
         prints: pagekeys.Fingerprints,
         writer: incremental.Writer,
-    ) -> list[pages.Unit]:
-        """Link the pages whose key is unchanged; return the units left to render."""
+    ) -> list[_Keyed]:
+        """Keep the files of units whose key is unchanged; return the units left to make."""
         last: dict[str, tuple[bytes, tuple[str, ...]]] = self.previous.get("units") or {}
         left = []
         for unit in units:
@@ -138,7 +167,7 @@ class _Build:
                 writer.reuse(out_path) for out_path in unit.out_paths
             ):
                 left.append(unit)
-        self.report("pages unchanged", len(units) - len(left), len(units))
+        self.report(f"{what} unchanged", len(units) - len(left), len(units))
         return left
 
     def index_search(self, staging: Path) -> None:
@@ -155,6 +184,26 @@ class _Build:
             {
                 f"{search.BUNDLE}/{rel}": stat
                 for rel, stat in incremental.files_under(staging / search.BUNDLE)
+            },
+        )
+
+    def reindex_in_place(self, staging: Path) -> None:
+        """In place: index the updated site into `staging`, then swap the bundle folder."""
+        assert self.writer is not None
+        key = _search_key(self.writer.written)
+        last_key, last_files = self.previous.get("search") or (b"", {})
+        if key == last_key and last_files:
+            self.search = (key, last_files)
+            return
+        self.report("indexing for search", 0, 0)
+        fresh = staging / "search-index"
+        search.index_site(self.out, fresh)
+        publish.replace_folder(fresh, self.out / search.BUNDLE, staging / "search-old")
+        self.search = (
+            key,
+            {
+                f"{search.BUNDLE}/{rel}": stat
+                for rel, stat in incremental.files_under(self.out / search.BUNDLE)
             },
         )
 
@@ -175,14 +224,9 @@ class _Build:
         }
 
 
-def _unchanged(state: Any, options: object, inputs: Any, out_dir: Path) -> bool:
-    return (
-        isinstance(state, dict)
-        and state.get("options") == options
-        and state.get("inputs") == inputs
-        and not incremental.is_racy(inputs, state["started"])
-        and incremental.output_matches(out_dir, state["published"])
-    )
+def _published_as_left(state: dict[str, Any], out_dir: Path) -> bool:
+    """The output holds exactly the files the last build published, none changed since."""
+    return bool(state) and incremental.output_matches(out_dir, state["published"])
 
 
 def build_site(
@@ -209,9 +253,14 @@ def build_site(
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
     inputs = incremental.input_stats(content_dir) if use_cache else ()
     state = store.load("state")
-    if use_cache and _unchanged(state, options, inputs, out_dir.resolve()):
-        return list(state["problems"])
     previous = state if isinstance(state, dict) and state.get("options") == options else {}
+    as_left = use_cache and _published_as_left(previous, out_dir.resolve())
+    if (
+        as_left
+        and previous["inputs"] == inputs
+        and not incremental.is_racy(inputs, previous["started"])
+    ):
+        return list(previous["problems"])
     report("reading content", 0, 0)
     memo = incremental.Carried(store.load("parsed")) if use_cache else None
     index, problems = load_site(content_dir, memo)
@@ -224,10 +273,19 @@ def build_site(
     if memo is not None:
         digests = {source_path: hashed for source_path, _kind, hashed in memo.used}
         job.prints = pagekeys.fingerprints(index, digests)
+    job.in_place = as_left and job.prints is not None
     try:
-        publish.publish_with(
-            job.fill, out_dir, before_swap=job.index_search if with_search else None
-        )
+        if job.in_place:
+            publish.update_in_place(
+                job.fill_changes,
+                out_dir,
+                before_changes=lambda: store.forget("state"),
+                after_changes=job.reindex_in_place if with_search else None,
+            )
+        else:
+            publish.publish_with(
+                job.fill, out_dir, before_swap=job.index_search if with_search else None
+            )
     except _Refused as refused:
         return sort_problems([*problems, *refused.problems])
     store.save("state", job.state(options, inputs, started))

@@ -20,6 +20,7 @@ and must report from the files alone.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -108,3 +109,10 @@ class Store:
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+    def forget(self, name: str) -> None:
+        """Remove the entry, so a later load finds nothing (and the build works cold)."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            (self.folder / f"{name}.pickle").unlink(missing_ok=True)

@@ -46,6 +46,10 @@ class Writer:
     staging: Path
     previous_dir: Path
     previous: Mapping[str, tuple[bytes, Stat]]
+    in_place: bool = False
+    """The published folder is exactly as the last build left it and will be updated in
+    place: `staging` then receives only the files whose bytes changed, and an unchanged
+    file is neither linked nor written, just recorded (see `changed`)."""
     written: Manifest = field(default_factory=dict)
     _folders: set[Path] = field(default_factory=set)
 
@@ -53,23 +57,35 @@ class Writer:
         self.place(out_path, check_out_path(out_path).parts, data)
 
     def place(self, out_path: str, parts: tuple[str, ...], data: bytes) -> None:
-        target = self._target(parts)
         hashed = digest(data)
         known = self.previous.get(out_path)
+        if known and known[0] == hashed and self.in_place:
+            self.written[out_path] = known
+            return
+        target = self._target(parts)
         if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
             _write_new(target, data)
         self.written[out_path] = (hashed, stat_of(target))
 
     def reuse(self, out_path: str) -> bool:
-        """Link the published file unread: its page key says its bytes would be the same."""
+        """Keep the published file unread: its page key says its bytes would be the same."""
         known = self.previous.get(out_path)
         if known is None:
             return False
-        target = self._target(check_out_path(out_path).parts)
-        if not self.link(out_path, known[1], target):
-            return False
+        if not self.in_place:
+            target = self._target(check_out_path(out_path).parts)
+            if not self.link(out_path, known[1], target):
+                return False
         self.written[out_path] = known
         return True
+
+    def changed(self) -> list[str]:
+        """In place: the files in `staging` to move over the published ones."""
+        return sorted(p for p, entry in self.written.items() if self.previous.get(p) != entry)
+
+    def removed(self) -> list[str]:
+        """In place: published files this build no longer makes."""
+        return sorted(set(self.previous) - set(self.written))
 
     def _target(self, parts: tuple[str, ...]) -> Path:
         target = self.staging.joinpath(*parts)

@@ -206,3 +206,24 @@ def sources_index(index: SiteIndex, prints: Fingerprints) -> Key:
 
 def search_page(prints: Fingerprints) -> Key:
     return combine("search-page", prints.site)
+
+
+def whole_site(index: SiteIndex, prints: Fingerprints) -> Key:
+    """Every event, actor and place: for the files made from the whole site."""
+    return combine(
+        "whole-site",
+        prints.site,
+        _items(prints, (e.id for e in index.events)),
+        _each("actors", prints.actors.values()),
+        _each("places", prints.places.values()),
+    )
+
+
+def unchanging(prints: Fingerprints) -> Key:
+    """A file made from the program alone (whose version is in the cache's key)."""
+    return combine("unchanging")
+
+
+def feed(prints: Fingerprints, hub: tuple[str, str, tuple[str, ...]]) -> Key:
+    out_path, name, event_ids = hub
+    return combine("feed", prints.site, out_path, name, _items(prints, event_ids))

@@ -171,3 +171,67 @@ def publish_with(
         raise BuildError(f"cannot write the site to '{out_dir}': {problem}") from problem
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prune_empty_folders(folder: Path, root: Path) -> None:
+    while folder != root and _is_within(folder, root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: an ancestor is not empty either
+            return
+        folder = folder.parent
+
+
+def update_in_place(
+    fill: Callable[[Path], tuple[list[str], list[str]]],
+    out_dir: Path,
+    *,
+    before_changes: Callable[[], None],
+    after_changes: Callable[[Path], None] | None = None,
+) -> None:
+    """Update a published site file by file: the fast path of an incremental build.
+
+    `fill` writes only the files whose bytes changed into a staging folder and returns
+    (changed, removed) out_paths. Nothing in `out_dir` is touched until `fill` has
+    succeeded; then `before_changes` runs (the build forgets its saved state), each
+    changed file is moved over the published one with one atomic rename (a reader never
+    sees half a file), removed files are deleted with the folders they leave empty, and
+    `after_changes` runs (the search indexer). If the process dies while moving files,
+    the next build finds no state, or an output that no longer matches it, and
+    republishes the whole site through a staging folder.
+    """
+    out = out_dir.resolve()
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out.parent))
+    except OSError as problem:
+        raise BuildError(
+            f"cannot create a staging folder next to '{out_dir}': {problem}"
+        ) from problem
+    try:
+        changed, removed = fill(staging)
+        before_changes()
+        for out_path in changed:
+            parts = check_out_path(out_path).parts
+            target = out.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging.joinpath(*parts), target)
+        for out_path in removed:
+            target = out.joinpath(*check_out_path(out_path).parts)
+            target.unlink(missing_ok=True)
+            _prune_empty_folders(target.parent, out)
+        if after_changes is not None:
+            after_changes(staging)
+    except OSError as problem:
+        raise BuildError(f"cannot update the site in '{out_dir}': {problem}") from problem
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def replace_folder(new: Path, target: Path, aside: Path) -> None:
+    """Put the folder `new` where `target` is, with two renames; `aside` gets the old one."""
+    had_target = target.exists()
+    if had_target:
+        os.rename(target, aside)
+    os.rename(new, target)
+    if had_target:
+        shutil.rmtree(aside, ignore_errors=True)

@@ -118,14 +118,15 @@ def _executable() -> Path:
     return found
 
 
-def index_site(site_dir: Path) -> None:
-    """Write the search index into `site_dir/pagefind/`; BuildError when Pagefind fails."""
+def index_site(site_dir: Path, output: Path | None = None) -> None:
+    """Write the search index into `site_dir/pagefind/`, or into `output` when given (to
+    swap it in afterwards); BuildError when Pagefind fails."""
+    where = ["--output-subdir", BUNDLE] if output is None else ["--output-path", str(output)]
     command = [
         str(_executable()),
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE,
+        *where,
         "--keep-index-url",
         "--quiet",
     ]

@@ -229,22 +229,27 @@ def test_edits_in_a_row_each_rebuild_to_the_bytes_of_a_cold_build(site, tmp_path
         rebuild_matches_cold(content, out, tmp_path)
 
 
-def _rendered_after(content: Path, out: Path) -> int:
-    """How many pages the build rendered (not reused) after an edit."""
+def _made_after(content: Path, out: Path) -> dict[str, int]:
+    """How many pages and exports the build made again (rather than kept) after an edit."""
     told: dict[str, tuple[int, int]] = {}
     problems = build_site(
         content, out, with_search=False, report=lambda s, d, t: told.update({s: (d, t)})
     )
     assert not [p for p in problems if p.severity == "error"]
-    reused, total = told["pages unchanged"]
-    return total - reused
+    return {
+        what: told[f"{what} unchanged"][1] - told[f"{what} unchanged"][0]
+        for what in ("pages", "exports")
+    }
 
 
-def test_a_title_edit_renders_only_the_pages_that_show_the_event(site):
+def test_a_title_edit_makes_only_the_pages_and_feeds_that_show_the_event(site):
     content, out = site
     path = events(content)[7]
     path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
-    assert 0 < _rendered_after(content, out) <= 25
+    made = _made_after(content, out)
+    assert 0 < made["pages"] <= 25
+    whole_site_files, hub_feeds_at_most = 8, 20
+    assert 0 < made["exports"] <= whole_site_files + hub_feeds_at_most
 
 
 def test_a_rebuild_with_a_fresh_cache_renders_every_page_again(site, tmp_path):
@@ -252,7 +257,7 @@ def test_a_rebuild_with_a_fresh_cache_renders_every_page_again(site, tmp_path):
     shutil.rmtree(tmp_path / ".cache")
     path = events(content)[7]
     path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
-    assert _rendered_after(content, out) > len(events(content))
+    assert _made_after(content, out)["pages"] > len(events(content))
 
 
 def test_a_rebuild_with_nothing_changed_writes_no_file(tmp_path):
@@ -342,3 +347,53 @@ def test_an_unchanged_search_index_is_linked_not_rebuilt(tmp_path):
     build(content, out)
     after = {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
     assert before and after == before
+
+
+def test_a_published_file_changed_by_hand_is_put_back_by_the_next_build(site, tmp_path):
+    content, out = site
+    (out / "events.csv").write_text("edited by hand\n")
+    path = events(content)[1]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_a_build_killed_while_moving_files_is_repaired_by_the_next(site, tmp_path, monkeypatch):
+    content, out = site
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    moves = 0
+    real_replace = os.replace
+
+    def dies_after_two_moves(source: str | Path, target: str | Path) -> None:
+        nonlocal moves
+        moves += 1
+        if moves > 2:
+            raise OSError("the machine went down")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", dies_after_two_moves)
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 1
+    monkeypatch.setattr(os, "replace", real_replace)
+    rebuild_matches_cold(content, out, tmp_path)
+
+
+def test_an_edit_reindexes_search_in_place_and_a_repeat_build_does_nothing(tmp_path):
+    content = make_content(tmp_path / "content", events=10)
+    for path in content.rglob("*"):
+        os.utime(path, ns=(10**18, 10**18))
+    out = tmp_path / "site"
+    build(content, out)
+    before = inodes(out)
+    path = events(content)[0]
+    path.write_text(path.read_text().replace("title: ", "title: Zanzibar ", 1))
+    os.utime(path, ns=(10**18 + 1, 10**18 + 1))
+    build(content, out)
+    after = inodes(out)
+    index_files = [p for p in after if p.startswith("pagefind/")]
+    assert "pagefind/pagefind-entry.json" in index_files
+    assert all(after[p] != before.get(p) for p in index_files if p.endswith(".pf_meta"))
+    assert {p for p in after if not p.startswith("pagefind/")} == {
+        p for p in before if not p.startswith("pagefind/")
+    }
+    build(content, out)
+    assert inodes(out) == after

@@ -133,7 +133,3 @@ def events_json(index: SiteIndex) -> bytes:
     }
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8") + b"\n"
-
-
-def render_data(index: SiteIndex) -> dict[str, bytes]:
-    return {"events.json": events_json(index), SCHEMA_OUT_PATH: SCHEMA_FILE.read_bytes()}

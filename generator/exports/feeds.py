@@ -80,8 +80,24 @@ def feed_xml(
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + opening + body + closing
 
 
-def render_feeds(index: SiteIndex) -> dict[str, bytes]:
-    """`feed.xml` and a `feed.xml` beside each actor, place and tag page."""
+Hub = tuple[str, str, tuple[str, ...]]
+"""(hub page out_path, name, event ids) of a page that has a feed beside it."""
+
+
+def feed_hubs(index: SiteIndex) -> list[Hub]:
+    """The timeline, then every actor, place and tag: each page with a feed."""
+    hubs: list[Hub] = [(urls.home(), "", tuple(e.id for e in index.events))]
+    for actor_id, actor in index.actors.items():
+        hubs.append((urls.actor(actor_id), actor.name, index.events_by_actor.get(actor_id, ())))
+    for place_id, place in index.places.items():
+        hubs.append((urls.place(place_id), place.name, index.events_by_place.get(place_id, ())))
+    for tag, tagged in index.events_by_tag.items():
+        hubs.append((urls.tag(tag), tag, tagged))
+    return hubs
+
+
+def entry_memo(index: SiteIndex) -> EntryBytes:
+    """Serialise each event's entry once, however many feeds it appears in."""
     cache: dict[str, bytes] = {}
 
     def entry(event: Event) -> bytes:
@@ -89,16 +105,14 @@ def render_feeds(index: SiteIndex) -> dict[str, bytes]:
             cache[event.id] = entry_xml(index, event)
         return cache[event.id]
 
-    site = index.site.title
-    every = (e.id for e in index.events)
-    files = {urls.feed(): feed_xml(index, site, urls.home(), every, entry)}
-    hubs: list[tuple[str, str, Iterable[str]]] = []
-    for actor_id, actor in index.actors.items():
-        hubs.append((urls.actor(actor_id), actor.name, index.events_by_actor.get(actor_id, ())))
-    for place_id, place in index.places.items():
-        hubs.append((urls.place(place_id), place.name, index.events_by_place.get(place_id, ())))
-    for tag, tagged in index.events_by_tag.items():
-        hubs.append((urls.tag(tag), tag, tagged))
-    for hub, name, event_ids in hubs:
-        files[urls.feed(hub)] = feed_xml(index, f"{site}: {name}", hub, event_ids, entry)
-    return files
+    return entry
+
+
+def hub_feed(index: SiteIndex, hub: Hub, entry: EntryBytes) -> bytes:
+    out_path, name, event_ids = hub
+    title = index.site.title if out_path == urls.home() else f"{index.site.title}: {name}"
+    return feed_xml(index, title, out_path, event_ids, entry)
+
+
+def feed_out_path(hub: Hub) -> str:
+    return urls.feed(None if hub[0] == urls.home() else hub[0])

@@ -110,11 +110,3 @@ def not_found_html(index: SiteIndex) -> bytes:
 </html>
 """
     return text.encode("utf-8")
-
-
-def render_site_files(index: SiteIndex) -> dict[str, bytes]:
-    return {
-        "sitemap.xml": sitemap_xml(index),
-        "robots.txt": robots_txt(index),
-        "404.html": not_found_html(index),
-    }
