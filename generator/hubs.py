@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from generator import maps, richtext, strip, urls
 from generator.dates import PartialDate, format_date
-from generator.index import SiteIndex
+from generator.index import Citation, SiteIndex
 from generator.model import Event
 from generator.navigation import (
     Calendar,
@@ -377,24 +377,55 @@ class SourceEntry:
 
 @dataclass(frozen=True, slots=True)
 class SourcesPage:
+    heading: str
+    total: int
+    start: int
+    """The number of the first source on this page, so the numbering runs on."""
     entries: tuple[SourceEntry, ...]
+    pagination: Pagination | None = None
 
 
-def sources_page(index: SiteIndex) -> SourcesPage:
-    """Every cited source once, by publisher then headline, with the events citing it."""
-    linker = Linker(index, urls.sources_index())
-    entries = [
+SOURCES_PER_PAGE = 100
+"""Sources listed on one page of `/sources/`: each lists every event citing it, so a
+single page for a large timeline would run to megabytes."""
+
+CitedSource = tuple[str, tuple[Citation, ...]]
+
+
+def cited_sources(index: SiteIndex) -> list[CitedSource]:
+    """Every cited source once, by publisher, then headline, then URL (which is unique)."""
+
+    def order(cited: CitedSource) -> tuple[str, str, str]:
+        source = cited[1][0].source
+        return (source.publisher.casefold(), (source.title or "").casefold(), source.url)
+
+    return sorted(index.citations.items(), key=order)
+
+
+def sources_chunks(index: SiteIndex) -> list[tuple[CitedSource, ...]]:
+    """`SOURCES_PER_PAGE` sources a page, and always at least one page."""
+    cited = cited_sources(index)
+    size = SOURCES_PER_PAGE
+    return [tuple(cited[n : n + size]) for n in range(0, len(cited), size)] or [()]
+
+
+def sources_page(
+    index: SiteIndex, number: int, chunk: tuple[CitedSource, ...], pages: int
+) -> SourcesPage:
+    """One page of sources, each with the events citing it."""
+    linker = Linker(index, urls.sources_index(number))
+    entries = tuple(
         SourceEntry(
             source_view(citations[0].source),
             linker.event_items(tuple(dict.fromkeys(c.event for c in citations))),
         )
-        for citations in index.citations.values()
-    ]
-    entries.sort(
-        key=lambda e: (
-            e.source.publisher.casefold(),
-            (e.source.title or "").casefold(),
-            e.source.display_url,
-        )
+        for _url, citations in chunk
     )
-    return SourcesPage(tuple(entries))
+    heading = "Sources" if number == 1 else f"Sources, page {number} of {pages}"
+    return SourcesPage(
+        heading=heading,
+        total=len(index.citations),
+        start=(number - 1) * SOURCES_PER_PAGE + 1,
+        entries=entries,
+        pagination=pagination(linker, number, pages, urls.sources_index),
+    )

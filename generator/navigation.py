@@ -7,6 +7,7 @@ of page numbers rather than every page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator import urls
@@ -88,16 +89,17 @@ def page_window(page: int, pages: int) -> list[int | None]:
     return window
 
 
-def pagination(linker: Linker, page: int, pages: int) -> Pagination | None:
+def pagination(
+    linker: Linker, page: int, pages: int, url: Callable[[int], str] = urls.home
+) -> Pagination | None:
+    """Links to the pages `url(1)` … `url(pages)` of a paginated list, from page `page`."""
     if pages < 2:
         return None
     return Pagination(
-        previous=linker.to(urls.home(page - 1)) if page > 1 else None,
-        next=linker.to(urls.home(page + 1)) if page < pages else None,
+        previous=linker.to(url(page - 1)) if page > 1 else None,
+        next=linker.to(url(page + 1)) if page < pages else None,
         pages=tuple(
-            PageLink(n, linker.to(urls.home(n)), n == page)
-            if n is not None
-            else PageLink(0, "", False)
+            PageLink(n, linker.to(url(n)), n == page) if n is not None else PageLink(0, "", False)
             for n in page_window(page, pages)
         ),
     )

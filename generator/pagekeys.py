@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator import search
-from generator.hubs import Archive, TimelineShared
+from generator.hubs import Archive, CitedSource, TimelineShared
 from generator.index import SiteIndex
 from generator.model import Event
 from generator.views import SAME_DAY_SHOWN
@@ -193,13 +193,21 @@ def tags_index(index: SiteIndex, prints: Fingerprints) -> Key:
     return combine("tags-index", prints.site, counts)
 
 
-def sources_index(index: SiteIndex, prints: Fingerprints) -> Key:
+def sources_page(
+    index: SiteIndex,
+    prints: Fingerprints,
+    *,
+    number: int,
+    chunk: tuple[CitedSource, ...],
+    pages: int,
+) -> Key:
     return combine(
-        "sources-index",
+        "sources-page",
         prints.site,
+        f"{number}/{pages}/{len(index.citations)}",
         *(
             combine("source", url, _items(prints, (c.event for c in citations)))
-            for url, citations in index.citations.items()
+            for url, citations in chunk
         ),
     )
 

@@ -238,14 +238,17 @@ def _index_units(index: SiteIndex) -> list[Unit]:
     def listing(out_path: str, section: str, view: hubs.ListPage) -> PlannedPage:
         return PlannedPage(out_path, "list.html", section, view.heading, view.intro, view)
 
-    def sources() -> PlannedPage:
+    chunks = hubs.sources_chunks(index)
+
+    def sources(number: int, chunk: tuple[hubs.CitedSource, ...]) -> PlannedPage:
+        view = hubs.sources_page(index, number, chunk, len(chunks))
         return PlannedPage(
-            urls.sources_index(),
+            urls.sources_index(number),
             "sources.html",
             "sources",
-            "Sources",
+            view.heading,
             "Every source the timeline cites, with the events that cite it.",
-            hubs.sources_page(index),
+            view,
         )
 
     def search_page() -> PlannedPage:
@@ -271,13 +274,18 @@ def _index_units(index: SiteIndex) -> list[Unit]:
             lambda: listing(urls.tags_index(), "tags", hubs.tags_index(index)),
             functools.partial(pagekeys.tags_index, index),
         ),
-        one(
-            "index:sources",
-            urls.sources_index(),
-            sources,
-            functools.partial(pagekeys.sources_index, index),
-        ),
         one("index:search", urls.search(), search_page, pagekeys.search_page),
+        *(
+            one(
+                f"index:sources:{number}",
+                urls.sources_index(number),
+                functools.partial(sources, number, chunk),
+                functools.partial(
+                    pagekeys.sources_page, index, number=number, chunk=chunk, pages=len(chunks)
+                ),
+            )
+            for number, chunk in enumerate(chunks, start=1)
+        ),
     ]
 
 

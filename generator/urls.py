@@ -53,8 +53,8 @@ def tags_index() -> str:
     return f"tags/{INDEX}"
 
 
-def sources_index() -> str:
-    return f"sources/{INDEX}"
+def sources_index(page: int = 1) -> str:
+    return f"sources/{INDEX}" if page == 1 else f"sources/page/{page}/{INDEX}"
 
 
 def static(name: str) -> str:

@@ -315,3 +315,34 @@ def test_pages_link_only_relatively_apart_from_canonical_and_external_sources(
         assert all(not u.startswith("/") for u in absolute), out_path
         site_links = [u for u in absolute if u.startswith("https://example.org/timeline/")]
         assert len(site_links) == 1, f"{out_path}: only the canonical link is absolute"
+
+
+def test_a_long_list_of_sources_is_split_into_linked_pages(tmp_path: Path) -> None:
+    from bench import generate
+    from generator.cli import main
+    from generator.hubs import SOURCES_PER_PAGE
+
+    content = tmp_path / "content"
+    generate.write_tree(generate.generate(120, 2), content)
+    site = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(site), "--no-search"]) == 0
+    index = load_site(content)[0]
+    assert index is not None
+    cited = len(index.citations)
+    page_count = -(-cited // SOURCES_PER_PAGE)
+    assert page_count >= 2
+    paths = ["sources/index.html"] + [
+        f"sources/page/{n}/index.html" for n in range(2, page_count + 1)
+    ]
+    listed: list[str] = []
+    for number, out_path in enumerate(paths, start=1):
+        html = read(site, out_path)
+        listed += re.findall(
+            r'<li class="source-entry">\s*<p>.*?href="(https?://[^"]+)"', html, re.S
+        )
+        if number > 1:
+            assert f'start="{(number - 1) * SOURCES_PER_PAGE + 1}"' in html
+            assert f"Sources, page {number} of {page_count}" in html
+    assert sorted(listed) == sorted(index.citations) and len(set(listed)) == cited
+    assert not (site / "sources" / "page" / str(page_count + 1)).exists()
+    assert [b for b in broken_links(site) if "pagefind" not in b] == []

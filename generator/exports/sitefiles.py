@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 from generator import urls
 from generator.exports.facts import absolute
+from generator.hubs import SOURCES_PER_PAGE
 from generator.index import SiteIndex
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -35,7 +36,9 @@ def page_out_paths(index: SiteIndex) -> list[str]:
     pages = max(1, math.ceil(len(index.events) / index.site.per_page))
     paths = [urls.home(n) for n in range(1, pages + 1)]
     paths += [urls.actors_index(), urls.places_index(), urls.tags_index()]
-    paths += [urls.sources_index(), urls.search()]
+    sources_pages = max(1, math.ceil(len(index.citations) / SOURCES_PER_PAGE))
+    paths += [urls.sources_index(n) for n in range(1, sources_pages + 1)]
+    paths += [urls.search()]
     paths += [urls.event(event.id) for event in index.events]
     paths += [urls.actor(actor_id) for actor_id in index.actors]
     paths += [urls.place(place_id) for place_id in index.places]
