@@ -46,7 +46,7 @@ def load_stages(content: Path, split: dict[str, float | None]) -> Any:
 
 def build_stages(index: Any, out: Path, split: dict[str, float | None]) -> None:
     try:
-        from generator import build, exports, pages, publish
+        from generator import assemble, exports, pages, publish
     except ImportError as missing:
         split["render/write"] = None
         print(f"render stages skipped: {missing}", file=sys.stderr)
@@ -61,7 +61,7 @@ def build_stages(index: Any, out: Path, split: dict[str, float | None]) -> None:
     timed(
         split,
         "merge",
-        lambda: build.find_collisions([("pages", page_files), ("exports", export_files)]),
+        lambda: assemble.find_collisions([("pages", page_files), ("exports", export_files)]),
     )
     files = {**page_files, **export_files}
     timed(split, "write (publish)", lambda: publish.publish(files, out))

@@ -1,232 +1,33 @@
 """`build_site`: load, check, render every page and export, then publish atomically.
 
-Rendering produces a mapping of out_path -> bytes; nothing touches the disk until
-`publish`, which writes a staging folder and swaps it in only when everything worked.
+A build whose content, options, generator and published output are exactly as the last
+build left them returns at once, having imported nothing but this module's light
+helpers. Otherwise the content is loaded and checked (`pipeline`), the site assembled
+(`assemble`) and published: through a staging folder swapped in whole, or, when the
+published folder is exactly as the last build left it, file by file in place.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.metadata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from generator import (
-    cache,
-    exports,
-    incremental,
-    pagekeys,
-    pages,
-    parallel,
-    publish,
-    render,
-    search,
-)
-from generator.errors import UsageError
-from generator.index import SiteIndex
-from generator.pipeline import load_site
-from generator.problems import Problem, error, sort_problems
-from generator.validate import is_http_url
+from generator import cache, incremental, publish
+from generator.problems import Problem, sort_problems
+from generator.progress import Report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-Report = Callable[[str, int, int], None]
-"""Told (step, done, total) as a build advances; the command line draws it on a terminal."""
 
 
 def _quiet(step: str, done: int, total: int) -> None:
     """The default reporter: builds run by tests and other code say nothing."""
 
 
-def with_base_url(index: SiteIndex, base_url: str | None) -> SiteIndex:
-    if base_url is None:
-        return index
-    if not is_http_url(base_url):
-        raise UsageError(f"--base-url '{base_url}' must be an absolute http(s) URL")
-    site = dataclasses.replace(index.site, base_url=base_url.rstrip("/") + "/")
-    return dataclasses.replace(index, site=site)
-
-
-def find_collisions(groups: Iterable[tuple[str, Iterable[str]]]) -> list[Problem]:
-    """Two producers claiming one output path is a problem, named with both producers."""
-    owner: dict[str, str] = {}
-    problems: list[Problem] = []
-    for producer, out_paths in groups:
-        for out_path in out_paths:
-            if out_path in owner:
-                message = f"two outputs claim this path ({owner[out_path]} and {producer})"
-                problems.append(error(out_path, 1, 1, message))
-            else:
-                owner[out_path] = producer
-    return problems
-
-
-class _Refused(Exception):
-    """Raised inside the staging step to abandon the build with these problems."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("refused")
-        self.problems = problems
-
-
-def _search_key(written: incremental.Manifest) -> bytes:
-    """What the search index is made from: every HTML file's bytes, and the indexer."""
-    try:
-        indexer = importlib.metadata.version("pagefind")
-    except importlib.metadata.PackageNotFoundError:
-        indexer = ""
-    pages_html = sorted(
-        (path, hashed) for path, (hashed, _) in written.items() if path.endswith(".html")
-    )
-    return cache.digest(repr((indexer, pages_html)).encode())
-
-
-class _Unit(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def out_paths(self) -> tuple[str, ...]: ...
-    @property
-    def key(self) -> Callable[[pagekeys.Fingerprints], pagekeys.Key]: ...
-
-
-_Keyed = TypeVar("_Keyed", bound=_Unit)
-
-
-@dataclass
-class _Build:
-    """One build's steps around `publish_with`; `previous` is the last build's state."""
-
-    index: SiteIndex
-    out: Path
-    previous: dict[str, Any]
-    with_search: bool
-    problems: list[Problem]
-    report: Report = _quiet
-    prints: pagekeys.Fingerprints | None = None
-    """Set when the cache is on: then page keys decide which pages to render again."""
-    in_place: bool = False
-    """The published site is exactly as the last build left it: update it file by file."""
-    writer: incremental.Writer | None = None
-    search: tuple[bytes, dict[str, incremental.Stat]] | None = None
-    unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
-
-    def fill(self, staging: Path) -> None:
-        manifest = self.previous.get("manifest", {})
-        writer = incremental.Writer(staging, self.out, manifest, in_place=self.in_place)
-        self.writer = writer
-        units = pages.page_units(self.index)
-        made = exports.export_units(self.index)
-        static = render.static_files()
-        collisions = find_collisions(
-            [
-                ("pages", (p for unit in units for p in unit.out_paths)),
-                ("exports", (unit.out_path for unit in made)),
-                ("static files", static),
-            ]
-        )
-        if collisions:
-            raise _Refused(collisions)
-        if self.prints is not None:
-            units = self.reuse_unchanged("pages", units, self.prints, writer)
-            made = self.reuse_unchanged("exports", made, self.prints, writer)
-        files: dict[str, bytes] = {}
-        parallel.render_pages(
-            self.index,
-            units,
-            writer,
-            alongside=lambda: files.update((unit.out_path, unit.make()) for unit in made),
-            on_units=lambda done, total: self.report("rendering pages", done, total),
-        )
-        for out_path, data in sorted({**static, **files}.items()):
-            writer.put(out_path, data)
-        writer.put_marker()
-
-    def fill_changes(self, staging: Path) -> tuple[list[str], list[str]]:
-        """In place: stage the files whose bytes changed; say which to move and delete."""
-        self.fill(staging)
-        assert self.writer is not None
-        return self.writer.changed(), self.writer.removed()
-
-    def reuse_unchanged(
-        self,
-        what: str,
-        units: list[_Keyed],
-        prints: pagekeys.Fingerprints,
-        writer: incremental.Writer,
-    ) -> list[_Keyed]:
-        """Keep the files of units whose key is unchanged; return the units left to make."""
-        last: dict[str, tuple[bytes, tuple[str, ...]]] = self.previous.get("units") or {}
-        left = []
-        for unit in units:
-            key = unit.key(prints)
-            self.unit_keys[unit.name] = (key, unit.out_paths)
-            if last.get(unit.name) != (key, unit.out_paths) or not all(
-                writer.reuse(out_path) for out_path in unit.out_paths
-            ):
-                left.append(unit)
-        self.report(f"{what} unchanged", len(units) - len(left), len(units))
-        return left
-
-    def index_search(self, staging: Path) -> None:
-        """Run the indexer only when some HTML changed; else link the last index."""
-        assert self.writer is not None
-        key = _search_key(self.writer.written)
-        last_key, last_files = self.previous.get("search") or (b"", {})
-        if not (key == last_key and incremental.reuse_tree(self.writer, last_files)):
-            self.report("indexing for search", 0, 0)
-            incremental.remove_tree(staging / search.BUNDLE)
-            search.index_site(staging)
-        self.search = (
-            key,
-            {
-                f"{search.BUNDLE}/{rel}": stat
-                for rel, stat in incremental.files_under(staging / search.BUNDLE)
-            },
-        )
-
-    def reindex_in_place(self, staging: Path) -> None:
-        """In place: index the updated site into `staging`, then swap the bundle folder."""
-        assert self.writer is not None
-        key = _search_key(self.writer.written)
-        last_key, last_files = self.previous.get("search") or (b"", {})
-        if key == last_key and last_files:
-            self.search = (key, last_files)
-            return
-        self.report("indexing for search", 0, 0)
-        fresh = staging / "search-index"
-        search.index_site(self.out, fresh)
-        publish.replace_folder(fresh, self.out / search.BUNDLE, staging / "search-old")
-        self.search = (
-            key,
-            {
-                f"{search.BUNDLE}/{rel}": stat
-                for rel, stat in incremental.files_under(self.out / search.BUNDLE)
-            },
-        )
-
-    def state(self, options: object, inputs: object, started: int) -> dict[str, Any]:
-        assert self.writer is not None
-        manifest = self.writer.written
-        search_files = self.search[1] if self.search else {}
-        published = {path: stat for path, (_, stat) in manifest.items()} | search_files
-        return {
-            "options": options,
-            "inputs": inputs,
-            "started": started,
-            "problems": self.problems,
-            "manifest": manifest,
-            "search": self.search,
-            "published": published,
-            "units": self.unit_keys,
-        }
-
-
 def _published_as_left(state: dict[str, Any], out_dir: Path) -> bool:
     """The output holds exactly the files the last build published, none changed since."""
-    return bool(state) and incremental.output_matches(out_dir, state["published"])
+    return bool(state) and incremental.output_unchanged(
+        out_dir, state["published"], state.get("snapshot")
+    )
 
 
 def build_site(
@@ -261,15 +62,19 @@ def build_site(
         and not incremental.is_racy(inputs, previous["started"])
     ):
         return list(previous["problems"])
+    from generator import assemble, pagekeys  # only now: a no-change build needs neither
+    from generator.pipeline import load_site
+
     report("reading content", 0, 0)
-    memo = incremental.Carried(store.load("parsed")) if use_cache else None
+    parsed = incremental.ParsedFiles.load(store) if use_cache else None
+    memo = parsed.memo if parsed is not None else None
     index, problems = load_site(content_dir, memo)
-    if memo is not None:
-        store.save("parsed", memo.used)
+    if parsed is not None:
+        parsed.save(store)
     if index is None:
         return problems
-    index = with_base_url(index, base_url)
-    job = _Build(index, out_dir.resolve(), previous, with_search, problems, report)
+    index = assemble.with_base_url(index, base_url)
+    job = assemble.Job(index, out_dir.resolve(), previous, with_search, problems, report)
     if memo is not None:
         digests = {source_path: hashed for source_path, _kind, hashed in memo.used}
         job.prints = pagekeys.fingerprints(index, digests)
@@ -286,7 +91,9 @@ def build_site(
             publish.publish_with(
                 job.fill, out_dir, before_swap=job.index_search if with_search else None
             )
-    except _Refused as refused:
+    except assemble.Refused as refused:
         return sort_problems([*problems, *refused.problems])
-    store.save("state", job.state(options, inputs, started))
+    state = job.state(options, inputs, started)
+    state["snapshot"] = incremental.snapshot_output(out_dir.resolve(), state["published"])
+    store.save("state", state)
     return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -83,8 +84,11 @@ class PartialDate:
         return self.iso()
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_date(text: str) -> PartialDate | str:
-    """A `PartialDate`, or the reason the text is not a real calendar date."""
+    """A `PartialDate`, or the reason the text is not a real calendar date.
+
+    Cached (both answers are immutable): a timeline repeats the same days many times."""
     match = _DATE.match(text)
     if match is None:
         return f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cache import digest
+from generator.cache import Store, digest
 from generator.publish import MARKER, MARKER_TEXT, check_out_path
 
 Stat = tuple[int, int, int]
@@ -173,6 +173,74 @@ def output_matches(out_dir: Path, published: Mapping[str, Stat]) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class FolderSnapshot:
+    """The published folders as the last build left them, to verify the output quickly.
+
+    A folder's mtime changes whenever an entry is added to it, removed or renamed, so
+    when every folder still has its recorded (mtime, inode) and every file its recorded
+    stat, the output is unchanged without listing a folder. A folder changed in the
+    second before the snapshot cannot vouch for itself that way (a later change could
+    share its timestamp), so its entries are recorded and listed instead.
+    """
+
+    folders: dict[str, tuple[int, int]]
+    """Folder relative to the output ("" for the output itself) -> (mtime_ns, inode)."""
+    listings: dict[str, frozenset[str]]
+
+
+def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnapshot | None:
+    """Walk the output once; None when it does not hold exactly the published files."""
+    taken = now_ns()
+    folders: dict[str, tuple[int, int]] = {}
+    listings: dict[str, frozenset[str]] = {}
+    files: dict[str, Stat] = {}
+    pending = [(os.fspath(out_dir), "")]
+    try:
+        while pending:
+            path, rel = pending.pop()
+            found = os.stat(path, follow_symlinks=False)
+            folders[rel] = (found.st_mtime_ns, found.st_ino)
+            entries = list(os.scandir(path))
+            if found.st_mtime_ns >= taken - RACY_NS:
+                listings[rel] = frozenset(entry.name for entry in entries)
+            prefix = f"{rel}/" if rel else ""
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}"))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    files[f"{prefix}{entry.name}"] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except OSError:
+        return None
+    return FolderSnapshot(folders, listings) if files == published else None
+
+
+def output_unchanged(
+    out_dir: Path, published: Mapping[str, Stat], snapshot: FolderSnapshot | None
+) -> bool:
+    """True when `out_dir` is exactly as published: a stat per folder and file, no walk."""
+    if snapshot is None:
+        return output_matches(out_dir, published)
+    root = os.fspath(out_dir)
+    try:
+        for rel, expected in snapshot.folders.items():
+            path = os.path.join(root, rel) if rel else root
+            found = os.stat(path, follow_symlinks=False)
+            if (found.st_mtime_ns, found.st_ino) != expected:
+                return False
+            listing = snapshot.listings.get(rel)
+            if listing is not None and frozenset(os.listdir(path)) != listing:
+                return False
+        for rel, (size, mtime, inode) in published.items():
+            found = os.stat(os.path.join(root, rel), follow_symlinks=False)
+            if (found.st_size, found.st_mtime_ns, found.st_ino) != (size, mtime, inode):
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def now_ns() -> int:
     return time.time_ns()
 
@@ -212,3 +280,38 @@ class Carried(MutableMapping[Any, Any]):
 
     def __len__(self) -> int:
         return len(self.used)
+
+
+PARSED, PARSED_NEW = "parsed", "parsed-new"
+REWRITE_SHARE = 0.1
+"""Rewrite the whole parsed-file cache once a tenth of it is new or unused; until then
+only the new entries are saved, in a small second file."""
+
+
+@dataclass
+class ParsedFiles:
+    """The parsed-file cache as two files: the bulk, rewritten rarely, and what is new.
+
+    Saving the bulk of a large site's parsed files costs most of a second; an edit
+    changes a few files, so only the entries the bulk lacks are written, next to it.
+    Entries are keyed by content hashes, so the two files never disagree on a key.
+    """
+
+    memo: Carried
+    bulk_keys: frozenset[Any]
+
+    @classmethod
+    def load(cls, store: Store) -> ParsedFiles:
+        bulk = store.load(PARSED) or {}
+        new = store.load(PARSED_NEW) or {}
+        return cls(Carried({**bulk, **new}), frozenset(bulk))
+
+    def save(self, store: Store) -> None:
+        used = self.memo.used
+        new = {key: value for key, value in used.items() if key not in self.bulk_keys}
+        unused = len(self.bulk_keys) - (len(used) - len(new))
+        if self.bulk_keys and max(len(new), unused) <= REWRITE_SHARE * len(used):
+            store.save(PARSED_NEW, new)
+            return
+        store.save(PARSED, used)
+        store.forget(PARSED_NEW)

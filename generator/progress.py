@@ -6,7 +6,11 @@ The command line owns the stream; stages only call the reporter they were given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
+
+Report = Callable[[str, int, int], None]
+"""Told (step, done, total) as a build advances; `Progress` draws it on a terminal."""
 
 
 class Progress:

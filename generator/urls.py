@@ -108,7 +108,10 @@ def relative(from_out_path: str, to_out_path: str) -> str:
     return quote("/".join(parts) or ".", safe="/#%._-~")
 
 
+@functools.lru_cache(maxsize=65536)
 def absolute(base_url: str, out_path: str) -> str:
-    """The public URL of a page; `index.html` is dropped for canonical links."""
+    """The public URL of a page; `index.html` is dropped for canonical links.
+
+    Cached: every export names each event's URL several times."""
     path = out_path[: -len(INDEX)] if out_path.endswith(INDEX) else out_path
     return base_url.rstrip("/") + "/" + quote(path, safe="/#%._-~")

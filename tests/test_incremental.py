@@ -397,3 +397,50 @@ def test_an_edit_reindexes_search_in_place_and_a_repeat_build_does_nothing(tmp_p
     }
     build(content, out)
     assert inodes(out) == after
+
+
+def test_after_a_small_edit_only_the_new_parsed_files_are_saved(site, tmp_path):
+    content, out = site
+    bulk = tmp_path / ".cache" / "parsed.pickle"
+    before = bulk.stat()
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    rebuild_matches_cold(content, out, tmp_path)
+    assert (bulk.stat().st_ino, bulk.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert (tmp_path / ".cache" / "parsed-new.pickle").is_file()
+
+
+def test_once_a_tenth_of_the_files_changed_the_parsed_cache_is_rewritten_whole(site, tmp_path):
+    content, out = site
+    bulk = tmp_path / ".cache" / "parsed.pickle"
+    before = bulk.stat()
+    files = sorted(content.rglob("*.yaml"))
+    for path in files[: len(files) // 5]:
+        path.write_text(path.read_text() + "# edited\n")
+    rebuild_matches_cold(content, out, tmp_path)
+    assert bulk.stat().st_ino != before.st_ino
+    assert not (tmp_path / ".cache" / "parsed-new.pickle").exists()
+
+
+def _age_everything(folder: Path) -> None:
+    """Make every file and folder look old, as after a while without builds."""
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, ns=(10**18, 10**18), follow_symlinks=False)
+
+
+@pytest.mark.parametrize("aged", [True, False], ids=["old-folders", "fresh-folders"])
+def test_a_file_added_to_the_published_site_is_noticed_by_a_no_change_build(tmp_path, aged):
+    content = make_content(tmp_path / "content", events=10)
+    _age_everything(content)
+    out = tmp_path / "site"
+    build(content, out, "--no-search")
+    if aged:  # folders whose mtime alone vouches for their entries
+        for folder in [out, *(p for p in out.rglob("*") if p.is_dir())]:
+            os.utime(folder, ns=(10**18, 10**18))
+        (content / "site.yaml").touch()
+        build(content, out, "--no-search")
+    stray = next((out / "events").iterdir()) / "stray.html"
+    stray.write_text("not from the build")
+    build(content, out, "--no-search")
+    assert not stray.exists()
+    assert tree(out) == cold(content, tmp_path)

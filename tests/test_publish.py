@@ -232,7 +232,7 @@ def test_successful_build_leaves_no_staging_folder(tmp_path):
 
 
 def test_two_producers_claiming_one_path_are_reported():
-    from generator.build import find_collisions
+    from generator.assemble import find_collisions
 
     problems = find_collisions([("pages", ["404.html", "index.html"]), ("exports", ["404.html"])])
     assert [(p.file, p.message) for p in problems] == [
