@@ -346,3 +346,11 @@ def test_a_long_list_of_sources_is_split_into_linked_pages(tmp_path: Path) -> No
     assert sorted(listed) == sorted(index.citations) and len(set(listed)) == cited
     assert not (site / "sources" / "page" / str(page_count + 1)).exists()
     assert [b for b in broken_links(site) if "pagefind" not in b] == []
+
+
+def test_only_pages_the_search_indexer_reads_are_marked_for_indexing(built_site: Path) -> None:
+    from generator.search import INDEXED_PAGES
+
+    folder = INDEXED_PAGES.split("/", 1)[0] + "/"
+    marked = {p for p in html_pages(built_site) if "data-pagefind-body" in read(built_site, p)}
+    assert marked and all(p.startswith(folder) for p in marked)
