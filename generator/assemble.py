@@ -26,6 +26,7 @@ from generator import (
     search,
 )
 from generator.errors import UsageError
+from generator.exports.joined import FragmentMemo, Remembered
 from generator.index import SiteIndex
 from generator.problems import Problem, error
 from generator.progress import Report
@@ -101,6 +102,8 @@ class Job:
     """Set when the cache is on: then page keys decide which pages to render again."""
     in_place: bool = False
     """The published site is exactly as the last build left it: update it file by file."""
+    fragments: FragmentMemo | None = None
+    """The export fragments of earlier builds (with the cache on, and `prints` set)."""
     writer: incremental.Writer | None = None
     search: tuple[bytes, dict[str, incremental.Stat]] | None = None
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
@@ -110,7 +113,11 @@ class Job:
         writer = incremental.Writer(staging, self.out, manifest, in_place=self.in_place)
         self.writer = writer
         units = pages.page_units(self.index)
-        made = exports.export_units(self.index)
+        remembered = None
+        if self.fragments is not None and self.prints is not None:
+            keys = pagekeys.fragments(self.index, self.prints)
+            remembered = Remembered(self.fragments, keys)
+        made = exports.export_units(self.index, remembered)
         static = render.static_files()
         collisions = find_collisions(
             [

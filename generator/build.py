@@ -66,7 +66,7 @@ def build_site(
     from generator.pipeline import load_site
 
     report("reading content", 0, 0)
-    parsed = incremental.ParsedFiles.load(store) if use_cache else None
+    parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     index, problems = load_site(content_dir, memo)
     if parsed is not None:
@@ -79,6 +79,8 @@ def build_site(
         digests = {source_path: hashed for source_path, _kind, hashed in memo.used}
         job.prints = pagekeys.fingerprints(index, digests)
     job.in_place = as_left and job.prints is not None
+    fragments = incremental.Layered.load(store, "fragments") if job.prints is not None else None
+    job.fragments = fragments.memo if fragments is not None else None
     try:
         if job.in_place:
             publish.update_in_place(
@@ -93,6 +95,8 @@ def build_site(
             )
     except assemble.Refused as refused:
         return sort_problems([*problems, *refused.problems])
+    if fragments is not None:
+        fragments.save(store)
     state = job.state(options, inputs, started)
     state["snapshot"] = incremental.snapshot_output(out_dir.resolve(), state["published"])
     store.save("state", state)

@@ -282,36 +282,36 @@ class Carried(MutableMapping[Any, Any]):
         return len(self.used)
 
 
-PARSED, PARSED_NEW = "parsed", "parsed-new"
 REWRITE_SHARE = 0.1
-"""Rewrite the whole parsed-file cache once a tenth of it is new or unused; until then
-only the new entries are saved, in a small second file."""
+"""Rewrite a layered cache whole once a tenth of it is new or unused; until then only
+the new entries are saved, in a small second file."""
 
 
 @dataclass
-class ParsedFiles:
-    """The parsed-file cache as two files: the bulk, rewritten rarely, and what is new.
+class Layered:
+    """A large cache entry kept as two files: the bulk, rewritten rarely, and what is new.
 
-    Saving the bulk of a large site's parsed files costs most of a second; an edit
-    changes a few files, so only the entries the bulk lacks are written, next to it.
-    Entries are keyed by content hashes, so the two files never disagree on a key.
+    Saving the parsed files (or export fragments) of a large site whole costs most of a
+    second; an edit changes a few, so only the entries the bulk lacks are written, to
+    `<name>-new`. Entries are keyed by content hashes, so the two never disagree on a key.
     """
 
+    name: str
     memo: Carried
     bulk_keys: frozenset[Any]
 
     @classmethod
-    def load(cls, store: Store) -> ParsedFiles:
-        bulk = store.load(PARSED) or {}
-        new = store.load(PARSED_NEW) or {}
-        return cls(Carried({**bulk, **new}), frozenset(bulk))
+    def load(cls, store: Store, name: str) -> Layered:
+        bulk = store.load(name) or {}
+        new = store.load(f"{name}-new") or {}
+        return cls(name, Carried({**bulk, **new}), frozenset(bulk))
 
     def save(self, store: Store) -> None:
         used = self.memo.used
         new = {key: value for key, value in used.items() if key not in self.bulk_keys}
         unused = len(self.bulk_keys) - (len(used) - len(new))
         if self.bulk_keys and max(len(new), unused) <= REWRITE_SHARE * len(used):
-            store.save(PARSED_NEW, new)
+            store.save(f"{self.name}-new", new)
             return
-        store.save(PARSED, used)
-        store.forget(PARSED_NEW)
+        store.save(self.name, used)
+        store.forget(f"{self.name}-new")

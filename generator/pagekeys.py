@@ -235,3 +235,17 @@ def unchanging(prints: Fingerprints) -> Key:
 def feed(prints: Fingerprints, hub: tuple[str, str, tuple[str, ...]]) -> Key:
     out_path, name, event_ids = hub
     return combine("feed", prints.site, out_path, name, _items(prints, event_ids))
+
+
+def fragments(index: SiteIndex, prints: Fingerprints) -> dict[str, Key]:
+    """Per event: what its fragment of each whole-site export is made from."""
+    return {
+        event.id: combine(
+            "fragment",
+            prints.site,
+            prints.items[event.id],
+            _items(prints, (r.event for r in event.related)),
+            _items(prints, (b.source_event for b in index.backlinks.get(event.id, ()))),
+        )
+        for event in index.events
+    }

@@ -444,3 +444,25 @@ def test_a_file_added_to_the_published_site_is_noticed_by_a_no_change_build(tmp_
     build(content, out, "--no-search")
     assert not stray.exists()
     assert tree(out) == cold(content, tmp_path)
+
+
+def test_a_title_edit_serialises_only_the_events_it_shows_on_in_the_data_files(
+    site, tmp_path, monkeypatch
+):
+    from generator.exports import data
+
+    content, out = site
+    serialised: list[str] = []
+    real_record = data.event_record
+
+    def counted(index, event):
+        serialised.append(event.id)
+        return real_record(index, event)
+
+    monkeypatch.setattr(data, "event_record", counted)
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    build(content, out, "--no-search")
+    assert path.stem in serialised
+    assert len(serialised) < len(events(content)) / 4
+    assert tree(out) == cold(content, tmp_path)

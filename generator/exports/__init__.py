@@ -5,9 +5,10 @@ merges and publishes both the same way. Each export is a pure function of the in
 no clock, no environment, sorted everywhere, so the same content gives the same bytes.
 
 `export_units` splits the same work into units with a key each (see `pagekeys`), so an
-incremental build makes again only the feeds of the hubs an edit touched; the
+incremental build makes again only the feeds of the hubs an edit touched. The
 whole-site files (JSON, CSV, iCalendar, GeoJSON, TimelineJS, sitemap) depend on every
-event and are made again after any edit to the content.
+event and are made again after any edit, but from remembered per-event fragments
+(`joined`), so only the edited events are serialised again.
 """
 
 from __future__ import annotations
@@ -17,21 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator import pagekeys
-from generator.exports.data import SCHEMA_FILE, SCHEMA_OUT_PATH, events_json
+from generator.exports.data import EVENTS_JSON, SCHEMA_FILE, SCHEMA_OUT_PATH
 from generator.exports.feeds import EntryBytes, entry_memo, feed_hubs, feed_out_path, hub_feed
-from generator.exports.geo import events_geojson
-from generator.exports.ical import events_ics
+from generator.exports.geo import EVENTS_GEOJSON
+from generator.exports.ical import EVENTS_ICS
+from generator.exports.joined import Remembered, join
 from generator.exports.sitefiles import not_found_html, robots_txt, sitemap_xml
-from generator.exports.table import events_csv
-from generator.exports.timeline import timelinejs_json
+from generator.exports.table import EVENTS_CSV
+from generator.exports.timeline import TIMELINEJS_JSON
 from generator.index import SiteIndex
 
-WHOLE_SITE: dict[str, Callable[[SiteIndex], bytes]] = {
-    "events.json": events_json,
-    "events.csv": events_csv,
-    "events.ics": events_ics,
-    "events.geojson": events_geojson,
-    "timelinejs.json": timelinejs_json,
+JOINED = (EVENTS_JSON, EVENTS_CSV, EVENTS_ICS, EVENTS_GEOJSON, TIMELINEJS_JSON)
+"""Whole-site files made of one fragment per event (see `joined`)."""
+
+HOST_FILES: dict[str, Callable[[SiteIndex], bytes]] = {
     "sitemap.xml": sitemap_xml,
     "robots.txt": robots_txt,
     "404.html": not_found_html,
@@ -56,16 +56,26 @@ def _schema() -> bytes:
     return SCHEMA_FILE.read_bytes()
 
 
-def export_units(index: SiteIndex) -> list[Export]:
+def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list[Export]:
+    """Every export file as a unit; `remembered` reuses unchanged events' fragments."""
     entry: EntryBytes = entry_memo(index)
     units = [
+        Export(
+            f"export:{joined.out_path}",
+            joined.out_path,
+            functools.partial(join, index, joined, remembered),
+            functools.partial(pagekeys.whole_site, index),
+        )
+        for joined in JOINED
+    ]
+    units += [
         Export(
             f"export:{out_path}",
             out_path,
             functools.partial(make, index),
             functools.partial(pagekeys.whole_site, index),
         )
-        for out_path, make in WHOLE_SITE.items()
+        for out_path, make in HOST_FILES.items()
     ]
     units.append(Export(f"export:{SCHEMA_OUT_PATH}", SCHEMA_OUT_PATH, _schema, pagekeys.unchanging))
     for hub in feed_hubs(index):

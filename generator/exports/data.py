@@ -12,12 +12,12 @@ more than doubled its size on a large site.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from generator import urls
 from generator.dates import PartialDate
 from generator.exports.facts import absolute, event_url, newest_day
+from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
 from generator.index import SiteIndex
 from generator.model import Claim, Event, Place, Source
 
@@ -122,14 +122,27 @@ def event_record(index: SiteIndex, event: Event) -> Json:
     }
 
 
+def _head(index: SiteIndex) -> bytes:
+    return json_head(
+        {
+            "$schema": absolute(index, SCHEMA_OUT_PATH),
+            "title": index.site.title,
+            "description": index.site.description,
+            "url": index.site.base_url,
+            "updated": newest_day(index.events).isoformat(),
+        },
+        "events",
+    )
+
+
+EVENTS_JSON = Joined(
+    "events.json",
+    head=_head,
+    fragment=lambda index, event: json_fragment(event_record(index, event)),
+    separator=b",",
+    tail=json_tail,
+)
+
+
 def events_json(index: SiteIndex) -> bytes:
-    document = {
-        "$schema": absolute(index, SCHEMA_OUT_PATH),
-        "title": index.site.title,
-        "description": index.site.description,
-        "url": index.site.base_url,
-        "updated": newest_day(index.events).isoformat(),
-        "events": [event_record(index, event) for event in index.events],
-    }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8") + b"\n"
+    return join(index, EVENTS_JSON)

@@ -10,9 +10,8 @@ RFC 7946 requires (our content writes [latitude, longitude]).
 
 from __future__ import annotations
 
-import json
-
 from generator.exports.facts import event_url, locate
+from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
 from generator.index import SiteIndex
 from generator.model import Event
 
@@ -43,7 +42,19 @@ def feature(index: SiteIndex, event: Event) -> Json | None:
     }
 
 
+def _feature_bytes(index: SiteIndex, event: Event) -> bytes:
+    found = feature(index, event)
+    return json_fragment(found) if found is not None else b""
+
+
+EVENTS_GEOJSON = Joined(
+    "events.geojson",
+    head=lambda index: json_head({"type": "FeatureCollection"}, "features"),
+    fragment=_feature_bytes,
+    separator=b",",
+    tail=json_tail,
+)
+
+
 def events_geojson(index: SiteIndex) -> bytes:
-    features = [f for event in index.events if (f := feature(index, event)) is not None]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return join(index, EVENTS_GEOJSON)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.dates import Precision, format_range
 from generator.exports.facts import event_url, host, locate, newest_day
+from generator.exports.joined import Joined, join
 from generator.index import SiteIndex
 from generator.model import Event
 
@@ -119,17 +120,32 @@ def vevent(index: SiteIndex, event: Event) -> list[str]:
     return lines
 
 
-def events_ics(index: SiteIndex) -> bytes:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{host(index)}//Conflict event timeline//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(index.site.title)}",
-        f"X-WR-CALDESC:{escape_text(index.site.description)}",
-    ]
-    for event in index.events:
-        lines.extend(vevent(index, event))
-    lines.append("END:VCALENDAR")
+def _lines(lines: list[str]) -> bytes:
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _calendar_head(index: SiteIndex) -> bytes:
+    return _lines(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:-//{host(index)}//Conflict event timeline//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            f"X-WR-CALNAME:{escape_text(index.site.title)}",
+            f"X-WR-CALDESC:{escape_text(index.site.description)}",
+        ]
+    )
+
+
+EVENTS_ICS = Joined(
+    "events.ics",
+    head=_calendar_head,
+    fragment=lambda index, event: _lines(vevent(index, event)),
+    separator=b"",
+    tail=lambda index: _lines(["END:VCALENDAR"]),
+)
+
+
+def events_ics(index: SiteIndex) -> bytes:
+    return join(index, EVENTS_ICS)

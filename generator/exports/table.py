@@ -26,6 +26,7 @@ from generator.exports.facts import (
     locate,
     place_of_kind,
 )
+from generator.exports.joined import Joined, join, nothing
 from generator.index import SiteIndex
 from generator.model import Claim, Event
 
@@ -104,10 +105,23 @@ def event_row(index: SiteIndex, event: Event) -> dict[str, str]:
     }
 
 
-def events_csv(index: SiteIndex) -> bytes:
+def _rows(rows: list[dict[str, str]], header: bool) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for event in index.events:
-        writer.writerow(event_row(index, event))
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+EVENTS_CSV = Joined(
+    "events.csv",
+    head=lambda index: _rows([], header=True),
+    fragment=lambda index, event: _rows([event_row(index, event)], header=False),
+    separator=b"",
+    tail=nothing,
+)
+
+
+def events_csv(index: SiteIndex) -> bytes:
+    return join(index, EVENTS_CSV)

@@ -10,10 +10,10 @@ TimelineJS URL hash (`#event-<id>`) keeps pointing at the same slide.
 from __future__ import annotations
 
 import html
-import json
 
 from generator.dates import PartialDate, format_range
 from generator.exports.facts import event_url
+from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
 from generator.index import SiteIndex
 from generator.model import Event
 
@@ -62,14 +62,24 @@ def slide(index: SiteIndex, event: Event) -> Json:
     return data
 
 
-def timelinejs_json(index: SiteIndex) -> bytes:
-    document = {
-        "title": {
-            "text": {
-                "headline": html.escape(index.site.title),
-                "text": f"<p>{html.escape(index.site.description)}</p>",
-            }
-        },
-        "events": [slide(index, event) for event in index.events],
+def _head(index: SiteIndex) -> bytes:
+    title = {
+        "text": {
+            "headline": html.escape(index.site.title),
+            "text": f"<p>{html.escape(index.site.description)}</p>",
+        }
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return json_head({"title": title}, "events")
+
+
+TIMELINEJS_JSON = Joined(
+    "timelinejs.json",
+    head=_head,
+    fragment=lambda index, event: json_fragment(slide(index, event)),
+    separator=b",",
+    tail=json_tail,
+)
+
+
+def timelinejs_json(index: SiteIndex) -> bytes:
+    return join(index, TIMELINEJS_JSON)

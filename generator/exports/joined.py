@@ -1,0 +1,81 @@
+"""Whole-site files made of one fragment per event, so an edit re-serialises one event.
+
+The JSON documents end with their list of events, and CSV and iCalendar files are a
+head followed by one block per event, so each of them is `head + fragments + tail`,
+byte for byte the file one serialisation of the whole would give. With the build cache
+on, each event's fragment is remembered under the key of what it is made from (the
+event, the actors and places it names, its related events: `pagekeys.fragment`), and a
+rebuild after an edit serialises only the events whose key changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+
+from generator.index import SiteIndex
+from generator.model import Event
+
+FragmentMemo = MutableMapping[tuple[str, str, bytes], bytes]
+"""(out_path, event id, fragment key) -> the event's fragment of that file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """How one whole-site file is cut: `fragment` returns b"" for an event it leaves out."""
+
+    out_path: str
+    head: Callable[[SiteIndex], bytes]
+    fragment: Callable[[SiteIndex, Event], bytes]
+    separator: bytes
+    tail: Callable[[SiteIndex], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """The fragments of earlier builds, and each event's fragment key in this one."""
+
+    memo: FragmentMemo
+    keys: Mapping[str, bytes]
+
+
+def join(index: SiteIndex, joined: Joined, remembered: Remembered | None = None) -> bytes:
+    fragments = (_fragment(index, joined, event, remembered) for event in index.events)
+    body = joined.separator.join(fragment for fragment in fragments if fragment)
+    return joined.head(index) + body + joined.tail(index)
+
+
+def _fragment(
+    index: SiteIndex, joined: Joined, event: Event, remembered: Remembered | None
+) -> bytes:
+    if remembered is None:
+        return joined.fragment(index, event)
+    key = (joined.out_path, event.id, remembered.keys[event.id])
+    if key not in remembered.memo:
+        remembered.memo[key] = joined.fragment(index, event)
+    return remembered.memo[key]
+
+
+def dumps(value: object) -> str:
+    """Compact JSON with text as written (not \\u-escaped): every JSON export's style."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_head(document: dict[str, object], list_key: str) -> bytes:
+    """`{...,"events":[`: the document up to its last key, a list of one item per event."""
+    opened = dumps(document)[:-1]
+    comma = "," if document else ""
+    return f"{opened}{comma}{dumps(list_key)}:[".encode()
+
+
+def json_fragment(value: object) -> bytes:
+    return dumps(value).encode()
+
+
+def json_tail(index: SiteIndex) -> bytes:
+    return b"]}\n"
+
+
+def nothing(index: SiteIndex) -> bytes:
+    return b""
