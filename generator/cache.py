@@ -73,8 +73,11 @@ def check_cache_location(cache_dir: Path, content_dir: Path, out_dir: Path) -> N
 
 
 def default_dir(out_dir: Path) -> Path:
-    """`.cache` next to the output folder: outside it, so a swap never removes it."""
-    return out_dir.resolve().parent / DEFAULT_NAME
+    """`.cache/<output folder's name>` next to the output folder: outside it, so a swap
+    never removes it, and one per output, so two outputs side by side (a site with and
+    one without search) keep their own state instead of replacing each other's."""
+    out = out_dir.resolve()
+    return out.parent / DEFAULT_NAME / out.name
 
 
 class Store:

@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
             type=Path,
             default=None,
             metavar="DIR",
-            help="cache folder (default: .cache next to the output folder)",
+            help="cache folder (default: .cache/<output name> next to the output folder)",
         )
         sub.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
         sub.add_argument(

@@ -1,12 +1,12 @@
-"""Rebuild only what changed: reuse unchanged output files and skip unchanged builds.
+"""Rebuild only what changed: skip unchanged builds, keep unchanged output files.
 
-Every build still renders every page (rendering from the index is cheap next to the
-risk of a stale page), but a file whose bytes equal the previous build's is not
-written: it is hard-linked from the previous output into the staging folder, so its
-inode and mtime stay as they were. The previous build's *manifest* (out_path -> hash
-of the bytes, size, mtime and inode as published) says which files are safe to link:
-a file someone changed in `site/` since has another size, mtime or inode and is
-written afresh.
+Which pages and exports are rendered again is decided by their keys (`pagekeys`); this
+module keeps the files. A file whose bytes equal the previous build's is not written:
+updating in place, it is left alone; through a staging folder, it is hard-linked from
+the previous output, so its inode and mtime stay as they were. The previous build's
+*manifest* (out_path -> hash of the bytes, size, mtime and inode as published) says
+which files are safe to keep: a file someone changed in `site/` since has another size,
+mtime or inode and is written afresh.
 
 A build whose inputs did not change at all (the same content files by path, size and
 mtime, the same generator code and options) and whose output is exactly as published

@@ -294,7 +294,7 @@ def test_a_deleted_cache_folder_gives_a_correct_build(site, tmp_path):
 
 def test_truncated_cache_files_give_a_correct_build(site, tmp_path):
     content, out = site
-    for entry in (tmp_path / ".cache").glob("*.pickle"):
+    for entry in (tmp_path / ".cache" / "site").glob("*.pickle"):
         entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
     path = events(content)[2]
     path.write_text(path.read_text().replace("title: ", "title: Again ", 1))
@@ -401,25 +401,25 @@ def test_an_edit_reindexes_search_in_place_and_a_repeat_build_does_nothing(tmp_p
 
 def test_after_a_small_edit_only_the_new_parsed_files_are_saved(site, tmp_path):
     content, out = site
-    bulk = tmp_path / ".cache" / "parsed.pickle"
+    bulk = tmp_path / ".cache" / "site" / "parsed.pickle"
     before = bulk.stat()
     path = events(content)[7]
     path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
     rebuild_matches_cold(content, out, tmp_path)
     assert (bulk.stat().st_ino, bulk.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert (tmp_path / ".cache" / "parsed-new.pickle").is_file()
+    assert (tmp_path / ".cache" / "site" / "parsed-new.pickle").is_file()
 
 
 def test_once_a_tenth_of_the_files_changed_the_parsed_cache_is_rewritten_whole(site, tmp_path):
     content, out = site
-    bulk = tmp_path / ".cache" / "parsed.pickle"
+    bulk = tmp_path / ".cache" / "site" / "parsed.pickle"
     before = bulk.stat()
     files = sorted(content.rglob("*.yaml"))
     for path in files[: len(files) // 5]:
         path.write_text(path.read_text() + "# edited\n")
     rebuild_matches_cold(content, out, tmp_path)
     assert bulk.stat().st_ino != before.st_ino
-    assert not (tmp_path / ".cache" / "parsed-new.pickle").exists()
+    assert not (tmp_path / ".cache" / "site" / "parsed-new.pickle").exists()
 
 
 def _age_everything(folder: Path) -> None:
@@ -466,3 +466,16 @@ def test_a_title_edit_serialises_only_the_events_it_shows_on_in_the_data_files(
     assert path.stem in serialised
     assert len(serialised) < len(events(content)) / 4
     assert tree(out) == cold(content, tmp_path)
+
+
+def test_two_outputs_side_by_side_keep_their_own_cache(tmp_path):
+    content = make_content(tmp_path / "content", events=5)
+    _age_everything(content)
+    with_search, without = tmp_path / "site", tmp_path / "plain"
+    build(content, with_search)
+    build(content, without, "--no-search")
+    steps: list[str] = []
+    build_site(content, with_search, report=lambda step, done, total: steps.append(step))
+    build_site(content, without, with_search=False, report=lambda s, d, t: steps.append(s))
+    assert steps == [], "a no-change build of either output should not even read the content"
+    assert {p.name for p in (tmp_path / ".cache").iterdir()} == {"site", "plain"}
