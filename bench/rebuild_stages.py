@@ -1,0 +1,87 @@
+"""Where a rebuild after one title edit spends its time, stage by stage, in one process.
+
+Builds a copy of the content once with the cache (untimed), edits one event's title,
+waits out the one-second mtime guard, then rebuilds with every stage of
+`generator.build.build_site` wrapped in a timer, and prints the split as JSON. Stages
+run once each except the cache loads and saves, which are summed.
+
+Usage: python bench/rebuild_stages.py CONTENT_DIR WORK_DIR [--search]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+
+def timing(split: dict[str, float], stage: str, owner: Any, name: str) -> None:
+    """Replace `owner.name` by a wrapper adding its run time to `split[stage]`."""
+    original: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            split[stage] = round(split.get(stage, 0.0) + time.perf_counter() - start, 4)
+
+    setattr(owner, name, timed)
+
+
+def main() -> int:
+    content_source, work = Path(sys.argv[1]), Path(sys.argv[2])
+    with_search = "--search" in sys.argv[3:]
+    content, out = work / "content", work / "site"
+    if not content.exists():
+        shutil.copytree(content_source, content)
+    from generator import build
+
+    build.build_site(content, out, with_search=with_search)
+    event = sorted((content / "events").rglob("*.yaml"))[0]
+    lines = event.read_text(encoding="utf-8").split("\n")
+    edited = ' (edited)"'
+    lines[0] = (
+        lines[0][: -len(edited)] + '"' if lines[0].endswith(edited) else lines[0][:-1] + edited
+    )
+    event.write_text("\n".join(lines), encoding="utf-8")
+    time.sleep(1.1)
+
+    from generator import assemble, cache, incremental, pagekeys, pages, parallel, pipeline
+
+    split: dict[str, float] = {}
+    for stage, owner, name in [
+        ("stat content files", incremental, "input_stats"),
+        ("verify output", incremental, "output_unchanged"),
+        ("cache loads", cache.Store, "load"),
+        ("cache saves", cache.Store, "save"),
+        ("read + hash content files", pipeline, "read_checked_tree"),
+        ("check references", pipeline, "check_references"),
+        ("records + index", pipeline, "build_records"),
+        ("fingerprints", pagekeys, "fingerprints"),
+        ("plan units", pages, "page_units"),
+        ("page and export keys", assemble.Job, "reuse_unchanged"),
+        ("render changed pages + exports", parallel, "render_pages"),
+        ("snapshot output", incremental, "snapshot_output"),
+    ]:
+        timing(split, stage, owner, name)
+    start = time.perf_counter()
+    build.build_site(content, out, with_search=with_search)
+    total = time.perf_counter() - start
+    split["other (imports, moving files, saving state)"] = round(total - sum(split.values()), 4)
+    split["total (in process)"] = round(total, 4)
+    print(json.dumps(split, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
