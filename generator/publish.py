@@ -142,6 +142,17 @@ def publish(
     publish_with(lambda staging: write_tree(files, staging), out_dir, before_swap=before_swap)
 
 
+def _new_staging_folder(out: Path, shown: Path) -> Path:
+    """An empty folder beside the output (same file system, so renames are atomic)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out.parent))
+    except OSError as problem:
+        raise BuildError(
+            f"cannot create a staging folder next to '{shown}': {problem}"
+        ) from problem
+
+
 def publish_with(
     fill: Callable[[Path], None],
     out_dir: Path,
@@ -154,13 +165,7 @@ def publish_with(
     any exception from `fill` or `before_swap` leaves the old output as it was.
     """
     out = out_dir.resolve()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out.parent))
-    except OSError as problem:
-        raise BuildError(
-            f"cannot create a staging folder next to '{out_dir}': {problem}"
-        ) from problem
+    staging = _new_staging_folder(out, out_dir)
     try:
         staging.chmod(0o755)
         fill(staging)
@@ -201,12 +206,7 @@ def update_in_place(
     republishes the whole site through a staging folder.
     """
     out = out_dir.resolve()
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out.parent))
-    except OSError as problem:
-        raise BuildError(
-            f"cannot create a staging folder next to '{out_dir}': {problem}"
-        ) from problem
+    staging = _new_staging_folder(out, out_dir)
     try:
         changed, removed = fill(staging)
         before_changes()
