@@ -111,13 +111,17 @@ def _load_and_publish(
 ) -> list[Problem]:
     """The work of a build that is needed: load, assemble, publish, save the state."""
     from generator import assemble, pagekeys  # only now: a no-change build needs neither
-    from generator.pipeline import load_site
+    from generator.pipeline import Vouched, load_site
 
     report("reading content", 0, 0)
     use_cache = store.folder is not None
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
-    index, problems = load_site(content_dir, memo)
+    vouched = Vouched(
+        previous.get("digests") or {},
+        previous.get("started", 0) - incremental.RACY_NS,
+    )
+    index, problems = load_site(content_dir, memo, vouched)
     if parsed is not None:
         parsed.save(store)
     if index is None:
@@ -147,6 +151,7 @@ def _load_and_publish(
     if fragments is not None:
         fragments.save(store)
     state = job.state(*state_keys)
+    state["digests"] = vouched.seen
     state["snapshot"] = incremental.snapshot_output(out_dir.resolve(), state["published"])
     store.save("state", state)
     return problems

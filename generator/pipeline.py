@@ -9,8 +9,8 @@ of them in one run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import index as linking
@@ -145,12 +145,49 @@ def read_and_check(item: ContentFile) -> FileResult:
     return document, problems
 
 
-def _remembered(item: ContentFile, memo: FileMemo) -> FileResult:
+Signature = tuple[int, int, bytes]
+"""(size, mtime_ns, hash of the bytes) of a content file when it was last read."""
+
+
+@dataclass
+class Vouched:
+    """Hashes vouched for by a file's unchanged size and mtime, so it need not be read.
+
+    As for the no-change build (and git), an mtime vouches for a file only if the file
+    had not been touched in the second before the build that recorded it began: a later
+    edit within the same clock tick could otherwise keep the same mtime.
+    """
+
+    previous: Mapping[str, Signature]
+    """File path -> signature, as the last build read it."""
+    trusted_before_ns: int
+    seen: dict[str, Signature] = field(default_factory=dict)
+    """Filled by this build, for the next one."""
+
+
+def _remembered(item: ContentFile, memo: FileMemo, vouched: Vouched | None = None) -> FileResult:
     """Parse and check a file only when its bytes are new: the hash is the whole key."""
+    name = str(item.path)
+    try:
+        found = os.stat(item.path)
+    except OSError:
+        found = None
+    if vouched is not None and found is not None:
+        known = vouched.previous.get(name)
+        size, mtime = found.st_size, found.st_mtime_ns
+        if known is not None and known[:2] == (size, mtime) and mtime < vouched.trusted_before_ns:
+            key = (item.source_path, item.kind, known[2])
+            if key in memo:
+                vouched.seen[name] = known
+                document, problems = memo[key]
+                return document, list(problems)
     raw, problems = read_raw(item.path, item.source_path)
     if raw is None:
         return None, problems
-    key = (item.source_path, item.kind, digest(raw))
+    hashed = digest(raw)
+    if vouched is not None and found is not None and found.st_size == len(raw):
+        vouched.seen[name] = (found.st_size, found.st_mtime_ns, hashed)
+    key = (item.source_path, item.kind, hashed)
     if key not in memo:
         document, problems = parse_bytes(raw, item.source_path)
         if document is not None:
@@ -174,14 +211,17 @@ def read_tree(content_dir: Path) -> tuple[LoadedContent, list[Problem]]:
 
 
 def read_checked_tree(
-    content_dir: Path, memo: FileMemo | None = None
+    content_dir: Path, memo: FileMemo | None = None, vouched: Vouched | None = None
 ) -> tuple[LoadedContent, list[Problem]]:
-    """Every file read and checked on its own; `memo` skips files whose bytes were seen."""
+    """Every file read and checked on its own; `memo` skips files whose bytes were seen,
+    and `vouched` reading files whose size and mtime say they were."""
     files, problems = find_content_files(content_dir)
     problems.extend(check_ids(files))
     documents: dict[str, Document] = {}
     for item in files:
-        document, file_problems = read_and_check(item) if memo is None else _remembered(item, memo)
+        document, file_problems = (
+            read_and_check(item) if memo is None else _remembered(item, memo, vouched)
+        )
         problems.extend(file_problems)
         if document is not None:
             documents[item.source_path] = document
@@ -245,13 +285,13 @@ def build_records(loaded: LoadedContent) -> linking.SiteIndex:
 
 
 def load_site(
-    content_dir: Path, memo: FileMemo | None = None
+    content_dir: Path, memo: FileMemo | None = None, vouched: Vouched | None = None
 ) -> tuple[linking.SiteIndex | None, list[Problem]]:
     """The content folder as a linked index, or None; plus every problem, sorted.
 
     `memo` (the build cache's parsed files) is read and filled; it never changes results.
     """
-    loaded, problems = read_checked_tree(content_dir, memo)
+    loaded, problems = read_checked_tree(content_dir, memo, vouched)
     problems.extend(check_references(loaded))
     problems = sort_problems(problems)
     if has_errors(problems):

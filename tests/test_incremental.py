@@ -479,3 +479,41 @@ def test_two_outputs_side_by_side_keep_their_own_cache(tmp_path):
     build_site(content, without, with_search=False, report=lambda s, d, t: steps.append(s))
     assert steps == [], "a no-change build of either output should not even read the content"
     assert {p.name for p in (tmp_path / ".cache").iterdir()} == {"site", "plain"}
+
+
+def _reads_during_build(content: Path, out: Path, monkeypatch) -> list[str]:
+    from generator import pipeline
+
+    read: list[str] = []
+    real_read = pipeline.read_raw
+
+    def counted(path, source_path):
+        read.append(Path(path).name)
+        return real_read(path, source_path)
+
+    monkeypatch.setattr(pipeline, "read_raw", counted)
+    build(content, out, "--no-search")
+    monkeypatch.setattr(pipeline, "read_raw", real_read)
+    return read
+
+
+def test_after_an_edit_only_the_edited_file_is_read_again(tmp_path, monkeypatch):
+    content = make_content(tmp_path / "content", events=10)
+    _age_everything(content)
+    out = tmp_path / "site"
+    build(content, out, "--no-search")
+    path = events(content)[3]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    assert _reads_during_build(content, out, monkeypatch) == [path.name]
+    assert tree(out) == cold(content, tmp_path)
+
+
+def test_files_touched_just_before_a_build_are_read_again_by_the_next(tmp_path, monkeypatch):
+    content = make_content(tmp_path / "content", events=10)
+    out = tmp_path / "site"
+    build(content, out, "--no-search")  # every file was written in the second before
+    path = events(content)[3]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    read = _reads_during_build(content, out, monkeypatch)
+    assert len(read) == len(list(content.rglob("*.yaml")))
+    assert tree(out) == cold(content, tmp_path)
