@@ -198,7 +198,8 @@ def _marker(place: Place, href: str | None, major: bool) -> Marker:
     return Marker(place.name, lat, lon, href, major)
 
 
-def _descendants(index: SiteIndex, place_id: str) -> list[Place]:
+def descendants(index: SiteIndex, place_id: str) -> list[Place]:
+    """Every place within `place_id`, at any depth, sorted by id."""
     found: list[Place] = []
     stack = list(index.place_children.get(place_id, ()))
     while stack and len(found) < len(index.places):
@@ -224,7 +225,7 @@ def locator_map(
     Empty when neither the place nor anything within it has coordinates. `link` gives
     the URL of a place page, making the smaller markers links.
     """
-    inner = [p for p in _descendants(index, place.id) if p.coordinates is not None]
+    inner = [p for p in descendants(index, place.id) if p.coordinates is not None]
     markers = [_marker(p, link(p) if link else None, False) for p in inner]
     if place.coordinates is not None:
         markers.append(_marker(place, None, True))

@@ -26,7 +26,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator import search
+from generator import maps, search
 from generator.hubs import Archive, CitedSource, TimelineShared
 from generator.index import SiteIndex
 from generator.model import Event
@@ -126,22 +126,12 @@ def actor_page(index: SiteIndex, prints: Fingerprints, actor_id: str) -> Key:
     )
 
 
-def _descendants(index: SiteIndex, place_id: str) -> list[str]:
-    found: list[str] = []
-    stack = list(index.place_children.get(place_id, ()))
-    while stack and len(found) < len(index.places):
-        child = stack.pop()
-        found.append(child)
-        stack.extend(index.place_children.get(child, ()))
-    return sorted(found)
-
-
 def place_page(index: SiteIndex, prints: Fingerprints, place_id: str) -> Key:
     return combine(
         "place-page",
         prints.site,
         _each("chain", _trail(index, prints.places, place_id)),
-        _each("within", (prints.places[p] for p in _descendants(index, place_id))),
+        _each("within", (prints.places[p.id] for p in maps.descendants(index, place_id))),
         _each("children", (prints.places[p] for p in index.place_children.get(place_id, ()))),
         _items(prints, index.events_by_place.get(place_id, ())),
     )
