@@ -76,6 +76,12 @@ def _search_key(written: incremental.Manifest) -> bytes:
     return cache.digest(repr((indexer, pages_html)).encode())
 
 
+def _bundle_files(site: Path) -> dict[str, incremental.Stat]:
+    """The search bundle's files, as site paths, with their stats as published."""
+    bundle = site / search.BUNDLE
+    return {f"{search.BUNDLE}/{rel}": stat for rel, stat in incremental.files_under(bundle)}
+
+
 class _Unit(Protocol):
     @property
     def name(self) -> str: ...
@@ -178,13 +184,7 @@ class Job:
             self.report("indexing for search", 0, 0)
             incremental.remove_tree(staging / search.BUNDLE)
             search.index_site(staging)
-        self.search = (
-            key,
-            {
-                f"{search.BUNDLE}/{rel}": stat
-                for rel, stat in incremental.files_under(staging / search.BUNDLE)
-            },
-        )
+        self.search = (key, _bundle_files(staging))
 
     def reindex_in_place(self, staging: Path) -> None:
         """In place: index the updated site into `staging`, then swap the bundle folder."""
@@ -198,20 +198,19 @@ class Job:
         fresh = staging / "search-index"
         search.index_site(self.out, fresh)
         publish.replace_folder(fresh, self.out / search.BUNDLE, staging / "search-old")
-        self.search = (
-            key,
-            {
-                f"{search.BUNDLE}/{rel}": stat
-                for rel, stat in incremental.files_under(self.out / search.BUNDLE)
-            },
-        )
+        self.search = (key, _bundle_files(self.out))
 
-    def state(self, options: object, inputs: object, started: int) -> dict[str, Any]:
+    def state(
+        self, options: object, inputs: object, started: int, digests: object
+    ) -> dict[str, Any]:
+        """What the next build compares with, taken once this build is published."""
         assert self.writer is not None
         manifest = self.writer.written
         search_files = self.search[1] if self.search else {}
         published = {path: stat for path, (_, stat) in manifest.items()} | search_files
         return {
+            "digests": digests,
+            "snapshot": incremental.snapshot_output(self.out, published),
             "options": options,
             "inputs": inputs,
             "started": started,

@@ -150,8 +150,5 @@ def _load_and_publish(
         return sort_problems([*problems, *refused.problems])
     if fragments is not None:
         fragments.save(store)
-    state = job.state(*state_keys)
-    state["digests"] = vouched.seen
-    state["snapshot"] = incremental.snapshot_output(out_dir.resolve(), state["published"])
-    store.save("state", state)
+    store.save("state", job.state(*state_keys, digests=vouched.seen))
     return problems

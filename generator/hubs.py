@@ -140,14 +140,6 @@ def home_page(
     )
 
 
-def home_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
-    shared = timeline_shared(index)
-    return [
-        (urls.home(number), home_page(index, number, chunk, shared))
-        for number, chunk in enumerate(timeline_chunks(index), start=1)
-    ]
-
-
 @dataclass(frozen=True, slots=True)
 class Archive:
     """A year page (`month is None`) or a month archive, with its events in order."""
@@ -179,11 +171,6 @@ def archive_page(index: SiteIndex, archive: Archive, calendar: Calendar) -> Time
         return _archive(linker, calendar, str(archive.year), archive.events, archive.year, True)
     heading = format_date(PartialDate(archive.year, archive.month))
     return _archive(linker, calendar, heading, archive.events, archive.year, False)
-
-
-def archive_pages(index: SiteIndex) -> list[tuple[str, TimelinePage]]:
-    calendar = event_calendar(index)
-    return [(a.out_path, archive_page(index, a, calendar)) for a in archives(index)]
 
 
 def _archive(

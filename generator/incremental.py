@@ -120,25 +120,42 @@ def _write_new(target: Path, data: bytes) -> None:
             stream.write(data)
 
 
+def _folders(
+    root: Path, *, strict: bool = False
+) -> Iterator[tuple[str, str, list[os.DirEntry[str]]]]:
+    """Every folder from `root` down as (POSIX path relative to `root`, "" for itself; its
+    path; its entries), never following a symlink. `os.scandir` keeps a walk to one stat
+    per file: it is the cost of every no-change rebuild. A folder that cannot be listed
+    is skipped, like `os.walk` does, unless `strict`."""
+    pending = [(os.fspath(root), "")]
+    while pending:
+        path, rel = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            if strict:
+                raise
+            continue
+        yield rel, path, entries
+        prefix = f"{rel}/" if rel else ""
+        pending += [
+            (e.path, f"{prefix}{e.name}") for e in entries if e.is_dir(follow_symlinks=False)
+        ]
+
+
+def _files_of(rel: str, entries: list[os.DirEntry[str]]) -> Iterator[tuple[str, Stat]]:
+    prefix = f"{rel}/" if rel else ""
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            found = entry.stat(follow_symlinks=False)
+            yield f"{prefix}{entry.name}", (found.st_size, found.st_mtime_ns, found.st_ino)
+
+
 def files_under(folder: Path) -> Iterator[tuple[str, Stat]]:
     """Every file below `folder` as (relative POSIX path, stat), in no particular order.
-
-    Symlinks count as files (and are never followed). `os.scandir` keeps this to one
-    stat per file: it is the cost of every no-change rebuild.
-    """
-    pending = [(os.fspath(folder), "")]
-    while pending:
-        path, prefix = pending.pop()
-        try:
-            listing = list(os.scandir(path))
-        except OSError:  # like os.walk: a folder that cannot be listed has no files
-            continue
-        for entry in listing:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, f"{prefix}{entry.name}/"))
-            else:
-                found = entry.stat(follow_symlinks=False)
-                yield f"{prefix}{entry.name}", (found.st_size, found.st_mtime_ns, found.st_ino)
+    Symlinks count as files."""
+    for rel, _path, entries in _folders(folder):
+        yield from _files_of(rel, entries)
 
 
 def reuse_tree(writer: Writer, stats: Mapping[str, Stat]) -> bool:
@@ -195,22 +212,13 @@ def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnaps
     folders: dict[str, tuple[int, int]] = {}
     listings: dict[str, frozenset[str]] = {}
     files: dict[str, Stat] = {}
-    pending = [(os.fspath(out_dir), "")]
     try:
-        while pending:
-            path, rel = pending.pop()
+        for rel, path, entries in _folders(out_dir, strict=True):
             found = os.stat(path, follow_symlinks=False)
             folders[rel] = (found.st_mtime_ns, found.st_ino)
-            entries = list(os.scandir(path))
             if found.st_mtime_ns >= taken - RACY_NS:
                 listings[rel] = frozenset(entry.name for entry in entries)
-            prefix = f"{rel}/" if rel else ""
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{prefix}{entry.name}"))
-                else:
-                    stat = entry.stat(follow_symlinks=False)
-                    files[f"{prefix}{entry.name}"] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            files.update(_files_of(rel, entries))
     except OSError:
         return None
     return FolderSnapshot(folders, listings) if files == published else None

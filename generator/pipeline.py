@@ -165,13 +165,17 @@ class Vouched:
     """Filled by this build, for the next one."""
 
 
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 def _remembered(item: ContentFile, memo: FileMemo, vouched: Vouched | None = None) -> FileResult:
     """Parse and check a file only when its bytes are new: the hash is the whole key."""
     name = str(item.path)
-    try:
-        found = os.stat(item.path)
-    except OSError:
-        found = None
+    found = _stat_or_none(item.path) if vouched is not None else None
     if vouched is not None and found is not None:
         known = vouched.previous.get(name)
         size, mtime = found.st_size, found.st_mtime_ns

@@ -17,7 +17,7 @@ from pathlib import Path
 from generator import urls
 from generator.dates import PartialDate
 from generator.exports.facts import absolute, event_url, newest_day
-from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
+from generator.exports.joined import join, json_list
 from generator.index import SiteIndex
 from generator.model import Claim, Event, Place, Source
 
@@ -122,26 +122,17 @@ def event_record(index: SiteIndex, event: Event) -> Json:
     }
 
 
-def _head(index: SiteIndex) -> bytes:
-    return json_head(
-        {
-            "$schema": absolute(index, SCHEMA_OUT_PATH),
-            "title": index.site.title,
-            "description": index.site.description,
-            "url": index.site.base_url,
-            "updated": newest_day(index.events).isoformat(),
-        },
-        "events",
-    )
+def _document(index: SiteIndex) -> dict[str, object]:
+    return {
+        "$schema": absolute(index, SCHEMA_OUT_PATH),
+        "title": index.site.title,
+        "description": index.site.description,
+        "url": index.site.base_url,
+        "updated": newest_day(index.events).isoformat(),
+    }
 
 
-EVENTS_JSON = Joined(
-    "events.json",
-    head=_head,
-    fragment=lambda index, event: json_fragment(event_record(index, event)),
-    separator=b",",
-    tail=json_tail,
-)
+EVENTS_JSON = json_list("events.json", _document, "events", event_record)
 
 
 def events_json(index: SiteIndex) -> bytes:

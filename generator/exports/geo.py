@@ -11,7 +11,7 @@ RFC 7946 requires (our content writes [latitude, longitude]).
 from __future__ import annotations
 
 from generator.exports.facts import event_url, locate
-from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
+from generator.exports.joined import join, json_list
 from generator.index import SiteIndex
 from generator.model import Event
 
@@ -42,17 +42,8 @@ def feature(index: SiteIndex, event: Event) -> Json | None:
     }
 
 
-def _feature_bytes(index: SiteIndex, event: Event) -> bytes:
-    found = feature(index, event)
-    return json_fragment(found) if found is not None else b""
-
-
-EVENTS_GEOJSON = Joined(
-    "events.geojson",
-    head=lambda index: json_head({"type": "FeatureCollection"}, "features"),
-    fragment=_feature_bytes,
-    separator=b",",
-    tail=json_tail,
+EVENTS_GEOJSON = json_list(
+    "events.geojson", lambda index: {"type": "FeatureCollection"}, "features", feature
 )
 
 

@@ -62,19 +62,24 @@ def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_head(document: dict[str, object], list_key: str) -> bytes:
-    """`{...,"events":[`: the document up to its last key, a list of one item per event."""
-    opened = dumps(document)[:-1]
-    comma = "," if document else ""
-    return f"{opened}{comma}{dumps(list_key)}:[".encode()
+def json_list(
+    out_path: str,
+    document: Callable[[SiteIndex], dict[str, object]],
+    list_key: str,
+    item: Callable[[SiteIndex, Event], object | None],
+) -> Joined:
+    """A JSON document whose last key is a list with an item per event (None: no item)."""
 
+    def head(index: SiteIndex) -> bytes:
+        fields = document(index)
+        comma = "," if fields else ""
+        return f"{dumps(fields)[:-1]}{comma}{dumps(list_key)}:[".encode()
 
-def json_fragment(value: object) -> bytes:
-    return dumps(value).encode()
+    def fragment(index: SiteIndex, event: Event) -> bytes:
+        value = item(index, event)
+        return b"" if value is None else dumps(value).encode()
 
-
-def json_tail(index: SiteIndex) -> bytes:
-    return b"]}\n"
+    return Joined(out_path, head, fragment, b",", lambda index: b"]}\n")
 
 
 def nothing(index: SiteIndex) -> bytes:

@@ -13,7 +13,7 @@ import html
 
 from generator.dates import PartialDate, format_range
 from generator.exports.facts import event_url
-from generator.exports.joined import Joined, join, json_fragment, json_head, json_tail
+from generator.exports.joined import join, json_list
 from generator.index import SiteIndex
 from generator.model import Event
 
@@ -62,23 +62,17 @@ def slide(index: SiteIndex, event: Event) -> Json:
     return data
 
 
-def _head(index: SiteIndex) -> bytes:
+def _document(index: SiteIndex) -> dict[str, object]:
     title = {
         "text": {
             "headline": html.escape(index.site.title),
             "text": f"<p>{html.escape(index.site.description)}</p>",
         }
     }
-    return json_head({"title": title}, "events")
+    return {"title": title}
 
 
-TIMELINEJS_JSON = Joined(
-    "timelinejs.json",
-    head=_head,
-    fragment=lambda index, event: json_fragment(slide(index, event)),
-    separator=b",",
-    tail=json_tail,
-)
+TIMELINEJS_JSON = json_list("timelinejs.json", _document, "events", slide)
 
 
 def timelinejs_json(index: SiteIndex) -> bytes:
