@@ -107,15 +107,21 @@ def rebuild(config: BuildConfig) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
+def watched_folders(config: BuildConfig) -> tuple[Path, ...]:
+    return (config.content_dir, *WATCHED_GENERATOR_FOLDERS)
+
+
 def watch(
     config: BuildConfig,
     state: LiveState,
     report: Callable[[list[Problem]], None],
     stop: threading.Event,
+    last: Snapshot,
 ) -> None:
-    """Poll until `stop` is set; rebuild and bump the counter after every change."""
-    folders = (config.content_dir, *WATCHED_GENERATOR_FOLDERS)
-    last = snapshot(folders)
+    """Poll until `stop` is set; rebuild and bump the counter after every change since
+    `last`, the snapshot taken before the build being served began (an edit saved while
+    that build ran is built next, not missed)."""
+    folders = watched_folders(config)
     while not stop.wait(POLL_SECONDS):
         current = snapshot(folders)
         if current == last:
@@ -239,12 +245,15 @@ def serve(args: argparse.Namespace) -> int:
     fmt = args.format or "text"
     state = LiveState()
     server = _bind(args.port, make_handler(config.out_dir, state))
+    before_first_build = snapshot(watched_folders(config))
     errors = rebuild(config)
     state.record(errors)
     _print_errors(errors, fmt, f"built {config.out_dir}")
     stop = threading.Event()
     watcher = threading.Thread(
-        target=watch, args=(config, state, lambda e: _print_errors(e, fmt), stop), daemon=True
+        target=watch,
+        args=(config, state, lambda e: _print_errors(e, fmt), stop, before_first_build),
+        daemon=True,
     )
     watcher.start()
     previous = signal.signal(signal.SIGTERM, _stop_on_terminate)

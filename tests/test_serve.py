@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import serve
 from tests.contentkit import EVENT_INCURSION, write_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +179,25 @@ def test_serve_refuses_a_port_already_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == 2
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_an_edit_saved_while_the_first_build_runs_is_built_next(tmp_path: Path) -> None:
+    content = write_site(tmp_path / "content", {})
+    out = tmp_path / "site"
+    config = serve.BuildConfig(content, out, None, None, use_cache=False)
+    before_first_build = serve.snapshot(serve.watched_folders(config))
+    serve.rebuild(config)
+    (content / "events" / "2024" / "incursion.yaml").write_text(
+        EVENT_INCURSION.replace(OLD_TITLE, "Saved during the first build"), encoding="utf-8"
+    )
+    state, stop = serve.LiveState(), threading.Event()
+    watcher = threading.Thread(
+        target=serve.watch, args=(config, state, lambda errors: None, stop, before_first_build)
+    )
+    watcher.start()
+    try:
+        wait_until(lambda: state.read()[0] == 1)
+    finally:
+        stop.set()
+        watcher.join(timeout=DEADLINE)
+    assert "Saved during the first build" in (out / EVENT_PAGE).read_text(encoding="utf-8")
