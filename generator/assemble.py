@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from generator import (
-    cache,
     exports,
     incremental,
     pagekeys,
@@ -64,22 +63,25 @@ class Refused(Exception):
         self.problems = problems
 
 
-def _search_key(written: incremental.Manifest) -> bytes:
-    """What the search index is made from: every HTML file's bytes, and the indexer."""
+SearchState = dict[str, tuple[bytes, dict[str, incremental.Stat]]]
+"""Shard -> (the key its bundle was made from, the bundle's files as published)."""
+
+
+def _search_keys(index: SiteIndex, prints: pagekeys.Fingerprints | None) -> dict[str, bytes]:
+    """Each shard's bundle key; without the cache (no fingerprints) every shard is new."""
+    if prints is None:
+        return dict.fromkeys(search.shard_names(index), b"")
     try:
         indexer = importlib.metadata.version("pagefind")
     except importlib.metadata.PackageNotFoundError:
         indexer = ""
-    pages_html = sorted(
-        (path, hashed) for path, (hashed, _) in written.items() if path.endswith(".html")
-    )
-    return cache.digest(repr((indexer, pages_html)).encode())
+    return pagekeys.search_shards(index, prints, indexer)
 
 
-def _bundle_files(site: Path) -> dict[str, incremental.Stat]:
-    """The search bundle's files, as site paths, with their stats as published."""
-    bundle = site / search.BUNDLE
-    return {f"{search.BUNDLE}/{rel}": stat for rel, stat in incremental.files_under(bundle)}
+def _bundle_files(site: Path, shard: str) -> dict[str, incremental.Stat]:
+    """A shard's bundle files, as site paths, with their stats as published."""
+    folder = search.bundle_folder(shard)
+    return {f"{folder}{rel}": stat for rel, stat in incremental.files_under(site / folder)}
 
 
 class _Unit(Protocol):
@@ -111,7 +113,7 @@ class Job:
     fragments: FragmentMemo | None = None
     """The export fragments of earlier builds (with the cache on, and `prints` set)."""
     writer: incremental.Writer | None = None
-    search: tuple[bytes, dict[str, incremental.Stat]] | None = None
+    search: SearchState = field(default_factory=dict)
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def fill(self, staging: Path) -> None:
@@ -175,30 +177,53 @@ class Job:
         self.report(f"{what} unchanged", len(units) - len(left), len(units))
         return left
 
+    def _search_plan(self) -> tuple[dict[str, bytes], SearchState]:
+        """This build's key of every shard, and the last build's bundles."""
+        last = self.previous.get("search")
+        keys = _search_keys(self.index, self.prints)
+        return keys, (last if isinstance(last, dict) else {})
+
     def index_search(self, staging: Path) -> None:
-        """Run the indexer only when some HTML changed; else link the last index."""
+        """Index the shards whose pages changed; link the last bundle of every other."""
         assert self.writer is not None
-        key = _search_key(self.writer.written)
-        last_key, last_files = self.previous.get("search") or (b"", {})
-        if not (key == last_key and incremental.reuse_tree(self.writer, last_files)):
-            self.report("indexing for search", 0, 0)
-            incremental.remove_tree(staging / search.BUNDLE)
-            search.index_site(staging)
-        self.search = (key, _bundle_files(staging))
+        keys, last = self._search_plan()
+        stale = []
+        for shard, key in keys.items():
+            last_key, last_files = last.get(shard, (b"", {}))
+            if not (key and key == last_key and incremental.reuse_tree(self.writer, last_files)):
+                incremental.remove_tree(staging / search.bundle_folder(shard))
+                stale.append(shard)
+        if stale:
+            self.report("indexing for search", 0, len(stale))
+            pages = search.shards(self.index)
+            with publish.scratch_folder(staging.parent) as work:
+                search.index_shards(
+                    staging, {s: pages[s] for s in stale}, staging / search.BUNDLE, work
+                )
+        self.search = {shard: (key, _bundle_files(staging, shard)) for shard, key in keys.items()}
 
     def reindex_in_place(self, staging: Path) -> None:
-        """In place: index the updated site into `staging`, then swap the bundle folder."""
-        assert self.writer is not None
-        key = _search_key(self.writer.written)
-        last_key, last_files = self.previous.get("search") or (b"", {})
-        if key == last_key and last_files:
-            self.search = (key, last_files)
-            return
-        self.report("indexing for search", 0, 0)
-        fresh = staging / "search-index"
-        search.index_site(self.out, fresh)
-        publish.replace_folder(fresh, self.out / search.BUNDLE, staging / "search-old")
-        self.search = (key, _bundle_files(self.out))
+        """In place: index the changed shards into `staging`, then swap each bundle folder
+        in; remove the bundles of shards that have no events left."""
+        keys, last = self._search_plan()
+        stale = [s for s, key in keys.items() if not key or last.get(s, (b"",))[0] != key]
+        if stale:
+            self.report("indexing for search", 0, len(stale))
+            pages = search.shards(self.index)
+            fresh = staging / "search-index"
+            search.index_shards(self.out, {s: pages[s] for s in stale}, fresh, staging / "links")
+            for shard in stale:
+                publish.replace_folder(
+                    fresh / shard, self.out / search.bundle_folder(shard), staging / "search-old"
+                )
+        for shard in set(last) - set(keys):
+            incremental.remove_tree(self.out / search.bundle_folder(shard))
+        if not keys:
+            incremental.remove_tree(self.out / search.BUNDLE)
+        self.search = {
+            shard: (key, _bundle_files(self.out, shard) if shard in stale else last[shard][1])
+            for shard, key in keys.items()
+        }
 
     def state(
         self, options: object, inputs: object, started: int, digests: object
@@ -206,8 +231,9 @@ class Job:
         """What the next build compares with, taken once this build is published."""
         assert self.writer is not None
         manifest = self.writer.written
-        search_files = self.search[1] if self.search else {}
-        published = {path: stat for path, (_, stat) in manifest.items()} | search_files
+        published = {path: stat for path, (_, stat) in manifest.items()}
+        for _key, files in self.search.values():
+            published |= files
         return {
             "digests": digests,
             "snapshot": incremental.snapshot_output(self.out, published),

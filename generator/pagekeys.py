@@ -202,8 +202,26 @@ def sources_page(
     )
 
 
-def search_page(prints: Fingerprints) -> Key:
-    return combine("search-page", prints.site)
+def search_page(index: SiteIndex, prints: Fingerprints) -> Key:
+    """The page lists one search bundle per shard (year) that has events."""
+    return combine("search-page", prints.site, *search.shard_names(index))
+
+
+def search_shards(index: SiteIndex, prints: Fingerprints, indexer: str) -> dict[str, Key]:
+    """The key of each shard's search bundle. The indexer reads an event page's article
+    less the sections marked `data-pagefind-ignore` (related and same-day events), and
+    that is made of the event as any list shows it (its item) and the site's settings.
+    Keying on the pages' bytes instead would re-index a year whenever an edit elsewhere
+    changed its pages' previous, next or related links."""
+    grouped: dict[str, list[Key]] = {}
+    for event in sorted(index.events, key=lambda e: e.id):
+        grouped.setdefault(search.shard_of(event), []).append(
+            combine("indexed", event.id, prints.items[event.id])
+        )
+    return {
+        shard: combine("search-shard", indexer, prints.site, *grouped[shard])
+        for shard in sorted(grouped)
+    }
 
 
 def whole_site(index: SiteIndex, prints: Fingerprints) -> Key:

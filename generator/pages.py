@@ -252,7 +252,7 @@ def _index_units(index: SiteIndex) -> list[Unit]:
         )
 
     def search_page() -> PlannedPage:
-        view = search.search_page()
+        view = search.search_page(search.shard_names(index))
         return PlannedPage(urls.search(), "search.html", "search", view.heading, view.intro, view)
 
     return [
@@ -274,7 +274,12 @@ def _index_units(index: SiteIndex) -> list[Unit]:
             lambda: listing(urls.tags_index(), "tags", hubs.tags_index(index)),
             functools.partial(pagekeys.tags_index, index),
         ),
-        one("index:search", urls.search(), search_page, pagekeys.search_page),
+        one(
+            "index:search",
+            urls.search(),
+            search_page,
+            functools.partial(pagekeys.search_page, index),
+        ),
         *(
             one(
                 f"index:sources:{number}",

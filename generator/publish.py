@@ -14,10 +14,11 @@ replace it rather than delete someone's files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from generator.errors import BuildError, UsageError
@@ -153,6 +154,17 @@ def _new_staging_folder(out: Path, shown: Path) -> Path:
         ) from problem
 
 
+@contextlib.contextmanager
+def scratch_folder(beside: Path) -> Iterator[Path]:
+    """An empty working folder in `beside` (the output's parent: the same file system,
+    so files can be hard-linked into it), removed afterwards whatever happens."""
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def publish_with(
     fill: Callable[[Path], None],
     out_dir: Path,
@@ -230,6 +242,7 @@ def update_in_place(
 def replace_folder(new: Path, target: Path, aside: Path) -> None:
     """Put the folder `new` where `target` is, with two renames; `aside` gets the old one."""
     had_target = target.exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
     if had_target:
         os.rename(target, aside)
     os.rename(new, target)

@@ -9,6 +9,7 @@ is compared; the HTML it indexes is compared byte for byte.
 
 from __future__ import annotations
 
+import gzip
 import os
 import pickle
 import re
@@ -57,6 +58,31 @@ def cold(content: Path, tmp_path: Path) -> dict[str, bytes]:
 
 def events(content: Path) -> list[Path]:
     return sorted((content / "events").rglob("*.yaml"))
+
+
+def year_of(event_file: Path) -> str:
+    found = re.search(r"^date: [\"']?(\d{4})", event_file.read_text(), re.MULTILINE)
+    assert found is not None
+    return found.group(1)
+
+
+def bundle_files(out: Path) -> dict[str, tuple[int, int]]:
+    return {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
+
+
+def indexed_text(out: Path) -> dict[str, list[bytes]]:
+    """Year -> what its search bundle holds of each page (Pagefind's fragments), sorted."""
+    return {
+        bundle.name: sorted(gzip.decompress(f.read_bytes()) for f in bundle.glob("fragment/*"))
+        for bundle in sorted((out / "pagefind").iterdir())
+    }
+
+
+def bundles_listed(out: Path) -> set[str]:
+    html = (out / "search" / "index.html").read_text()
+    listed = re.search(r'data-bundles="([^"]*)"', html)
+    assert listed is not None
+    return {bundle.split("/")[-2] for bundle in listed.group(1).split()}
 
 
 def referenced(content: Path, ident: str) -> bool:
@@ -341,12 +367,11 @@ def test_an_unchanged_search_index_is_linked_not_rebuilt(tmp_path):
     content = make_content(tmp_path / "content", events=10)
     out = tmp_path / "site"
     build(content, out)
-    before = {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
+    before = bundle_files(out)
     path = events(content)[0]
     path.touch()
     build(content, out)
-    after = {p: i for p, i in inodes(out).items() if p.startswith("pagefind/")}
-    assert before and after == before
+    assert before and bundle_files(out) == before
 
 
 def test_a_published_file_changed_by_hand_is_put_back_by_the_next_build(site, tmp_path):
@@ -377,7 +402,7 @@ def test_a_build_killed_while_moving_files_is_repaired_by_the_next(site, tmp_pat
     rebuild_matches_cold(content, out, tmp_path)
 
 
-def test_an_edit_reindexes_search_in_place_and_a_repeat_build_does_nothing(tmp_path):
+def test_an_edit_reindexes_only_its_years_search_bundle_in_place(tmp_path):
     content = make_content(tmp_path / "content", events=10)
     for path in content.rglob("*"):
         os.utime(path, ns=(10**18, 10**18))
@@ -389,15 +414,54 @@ def test_an_edit_reindexes_search_in_place_and_a_repeat_build_does_nothing(tmp_p
     os.utime(path, ns=(10**18 + 1, 10**18 + 1))
     build(content, out)
     after = inodes(out)
-    index_before = {p for p in before if p.startswith("pagefind/")}
-    index_after = {p for p in after if p.startswith("pagefind/")}
-    assert "pagefind/pagefind-entry.json" in index_after
-    assert index_after != index_before, "Pagefind names its files by content: a new index"
+    differing = {path for path, _ in set(before.items()) ^ set(after.items())}
+    remade = {path.split("/")[1] for path in differing if path.startswith("pagefind/")}
+    assert remade == {year_of(path)}, "Pagefind names its files by content: a new bundle"
+    assert f"pagefind/{year_of(path)}/pagefind-entry.json" in after
     assert {p for p in after if not p.startswith("pagefind/")} == {
         p for p in before if not p.startswith("pagefind/")
     }
     build(content, out)
     assert inodes(out) == after
+
+
+@pytest.mark.parametrize(
+    "kind", ["body", "claim status", "actor renamed in place", "region renamed"]
+)
+def test_the_search_index_after_an_edit_holds_what_a_cold_build_indexes(kind, tmp_path):
+    content = make_content(tmp_path / "content", events=12)
+    out = tmp_path / "site"
+    build(content, out)
+    EDITS[kind](content)
+    build(content, out)
+    build(content, tmp_path / "cold", "--no-cache")
+    assert indexed_text(out) == indexed_text(tmp_path / "cold")
+
+
+def test_the_search_page_lists_one_bundle_per_year_with_events(tmp_path):
+    content = make_content(tmp_path / "content", events=10)
+    out = tmp_path / "site"
+    build(content, out)
+    years = {year_of(path) for path in events(content)}
+    assert len(years) > 1
+    assert {p.split("/")[1] for p in bundle_files(out)} == years == bundles_listed(out)
+
+
+def test_a_year_gains_a_bundle_with_its_first_event_and_loses_it_with_its_last(tmp_path):
+    content = make_content(tmp_path / "content", events=10)
+    out = tmp_path / "site"
+    build(content, out)
+    path = events(content)[3]
+    original = path.read_text()
+    path.write_text(re.sub(r"^date: .*$", "date: 2031-05-06", original, count=1, flags=re.M))
+    build(content, out)
+    assert "2031" in bundles_listed(out)
+    assert "pagefind/2031/pagefind-entry.json" in bundle_files(out)
+    path.write_text(original)
+    build(content, out)
+    assert "2031" not in bundles_listed(out)
+    assert not (out / "pagefind" / "2031").exists()
+    assert {p.split("/")[1] for p in bundle_files(out)} == bundles_listed(out)
 
 
 def test_after_a_small_edit_only_the_new_parsed_files_are_saved(site, tmp_path):

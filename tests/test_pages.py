@@ -348,9 +348,13 @@ def test_a_long_list_of_sources_is_split_into_linked_pages(tmp_path: Path) -> No
     assert [b for b in broken_links(site) if "pagefind" not in b] == []
 
 
-def test_only_pages_the_search_indexer_reads_are_marked_for_indexing(built_site: Path) -> None:
-    from generator.search import INDEXED_PAGES
+def test_the_search_indexer_is_given_exactly_the_pages_marked_for_indexing(
+    built_site: Path, fixture_content: Path
+) -> None:
+    from generator.search import shards
 
-    folder = INDEXED_PAGES.split("/", 1)[0] + "/"
+    index, _ = load_site(fixture_content)
+    assert index is not None
+    given = {out_path for paths in shards(index).values() for out_path in paths}
     marked = {p for p in html_pages(built_site) if "data-pagefind-body" in read(built_site, p)}
-    assert marked and all(p.startswith(folder) for p in marked)
+    assert marked and marked == given

@@ -4,6 +4,10 @@
  * is published (a domain root or a GitHub Pages sub-path). `?q=` runs a search, which
  * is how the search box on every other page (a plain GET form) hands its query over;
  * typing keeps `?q=` up to date so a search can be shared as a link.
+ *
+ * The index is one Pagefind bundle per year (`data-bundles`, relative to this page);
+ * the first is opened and the others merged into it, so results and filters come
+ * back as one list.
  */
 (function () {
   "use strict";
@@ -23,13 +27,21 @@
     explain("Search needs the site to be served over HTTP; opened from disk, browse the timeline, actors, places and tags instead.");
     return;
   }
+  var bundles = (mount.getAttribute("data-bundles") || "").split(" ").filter(Boolean).map(
+    function (bundle) { return new URL(bundle, document.baseURI).pathname; }
+  );
+  if (!bundles.length) {
+    explain("There is nothing to search yet: the timeline has no events.");
+    return;
+  }
   if (typeof window.PagefindUI !== "function") {
     explain("The search index is missing from this copy of the site; browse the timeline, actors, places and tags instead.");
     return;
   }
   var ui = new window.PagefindUI({
     element: "#search",
-    bundlePath: root.pathname + "pagefind/",
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (bundle) { return { bundlePath: bundle }; }),
     baseUrl: root.pathname,
     showImages: false,
     showSubResults: true,
