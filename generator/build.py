@@ -43,6 +43,27 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapshot")
+"""What a no-change build reads (`state`); the rest (`state-detail`: file hashes, the
+manifest, page keys, search bundles) is read only when something must be built."""
+
+
+def _save_state(store: cache.Store, state: dict[str, Any]) -> None:
+    """The detail first, then the quick part that vouches for it: a build killed
+    between the two leaves a detail that no quick state names, which is ignored."""
+    detail = {k: v for k, v in state.items() if k not in QUICK_STATE}
+    store.save("state-detail", {**detail, "started": state["started"]})
+    store.save("state", {k: state[k] for k in QUICK_STATE})
+
+
+def _with_detail(store: cache.Store, quick: dict[str, Any]) -> dict[str, Any]:
+    """The whole last state, or {} (a build through staging) when its parts disagree."""
+    detail = store.load("state-detail") if quick else None
+    if not isinstance(detail, dict) or detail.get("started") != quick.get("started"):
+        return {}
+    return {**detail, **quick}
+
+
 def _published_as_left(state: dict[str, Any], out_dir: Path) -> bool:
     """The output holds exactly the files the last build published, none changed since."""
     return bool(state) and incremental.output_unchanged(
@@ -70,6 +91,19 @@ def build_site(
     publish.check_output_location(out_dir, content_dir, REPO_ROOT)
     if use_cache and cache_dir is not None:
         cache.check_cache_location(cache_dir, content_dir, out_dir)
+    with _collector_paused():
+        return _build(content_dir, out_dir, base_url, cache_dir, use_cache, with_search, report)
+
+
+def _build(
+    content_dir: Path,
+    out_dir: Path,
+    base_url: str | None,
+    cache_dir: Path | None,
+    use_cache: bool,
+    with_search: bool,
+    report: Report,
+) -> list[Problem]:
     started = incremental.now_ns()
     store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
@@ -83,18 +117,18 @@ def build_site(
         and not incremental.is_racy(inputs, previous["started"])
     ):
         return list(previous["problems"])
-    with _collector_paused():
-        return _load_and_publish(
-            content_dir,
-            out_dir,
-            store,
-            previous,
-            in_place=as_left,
-            base_url=base_url,
-            with_search=with_search,
-            report=report,
-            state_keys=(options, inputs, started),
-        )
+    previous = _with_detail(store, previous)
+    return _load_and_publish(
+        content_dir,
+        out_dir,
+        store,
+        previous,
+        in_place=as_left and bool(previous),
+        base_url=base_url,
+        with_search=with_search,
+        report=report,
+        state_keys=(options, inputs, started),
+    )
 
 
 def _load_and_publish(
@@ -150,5 +184,5 @@ def _load_and_publish(
         return sort_problems([*problems, *refused.problems])
     if fragments is not None:
         fragments.save(store)
-    store.save("state", job.state(*state_keys, digests=vouched.seen))
+    _save_state(store, job.state(*state_keys, digests=vouched.seen))
     return problems

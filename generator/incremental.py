@@ -227,25 +227,31 @@ def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnaps
 def output_unchanged(
     out_dir: Path, published: Mapping[str, Stat], snapshot: FolderSnapshot | None
 ) -> bool:
-    """True when `out_dir` is exactly as published: a stat per folder and file, no walk."""
+    """True when `out_dir` is exactly as published: a stat per folder and file, no walk.
+    The stats are taken relative to the opened output folder, which spares joining
+    and resolving 20,000 paths on a 10,000-event site."""
     if snapshot is None:
         return output_matches(out_dir, published)
-    root = os.fspath(out_dir)
+    try:
+        root = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
     try:
         for rel, expected in snapshot.folders.items():
-            path = os.path.join(root, rel) if rel else root
-            found = os.stat(path, follow_symlinks=False)
+            found = os.stat(rel or ".", dir_fd=root, follow_symlinks=False)
             if (found.st_mtime_ns, found.st_ino) != expected:
                 return False
             listing = snapshot.listings.get(rel)
-            if listing is not None and frozenset(os.listdir(path)) != listing:
+            if listing is not None and frozenset(os.listdir(out_dir / rel)) != listing:
                 return False
         for rel, (size, mtime, inode) in published.items():
-            found = os.stat(os.path.join(root, rel), follow_symlinks=False)
+            found = os.stat(rel, dir_fd=root, follow_symlinks=False)
             if (found.st_size, found.st_mtime_ns, found.st_ino) != (size, mtime, inode):
                 return False
     except OSError:
         return False
+    finally:
+        os.close(root)
     return True
 
 

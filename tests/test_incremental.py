@@ -109,6 +109,36 @@ def test_a_title_edit_rebuilds_to_the_bytes_of_a_cold_build(site, tmp_path):
     rebuild_matches_cold(content, out, tmp_path)
 
 
+def test_a_no_change_build_reads_only_the_quick_state(site, tmp_path):
+    content, out = site
+    for path in content.rglob("*"):
+        os.utime(path, ns=(10**18, 10**18))
+    build(content, out, "--no-search")
+    (tmp_path / ".cache" / "site" / "state-detail.pickle").unlink()
+    before = inodes(out)
+    build(content, out, "--no-search")
+    assert inodes(out) == before
+
+
+def test_a_state_detail_the_quick_state_does_not_vouch_for_is_not_used(tmp_path):
+    """Saving the detail can fail (a full disk) while the quick state is saved: an
+    older detail must not steer the next build, here into keeping a stale index."""
+    content = make_content(tmp_path / "content", events=12)
+    out = tmp_path / "site"
+    build(content, out)
+    detail = tmp_path / ".cache" / "site" / "state-detail.pickle"
+    older = detail.read_bytes()
+    path = events(content)[0]
+    original = path.read_text()
+    path.write_text(original.replace("title: ", "title: Zanzibar ", 1))
+    build(content, out)
+    detail.write_bytes(older)
+    path.write_text(original)
+    build(content, out)
+    build(content, tmp_path / "cold", "--no-cache")
+    assert indexed_text(out) == indexed_text(tmp_path / "cold")
+
+
 def test_a_same_length_edit_right_after_a_build_is_not_missed(site, tmp_path):
     content, out = site
     path = events(content)[3]
