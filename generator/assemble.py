@@ -117,7 +117,9 @@ class Job:
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def fill(self, staging: Path) -> None:
-        manifest = self.previous.get("manifest", {})
+        hashes: dict[str, bytes] = self.previous.get("output_hashes") or {}
+        published: dict[str, incremental.Stat] = self.previous.get("published") or {}
+        manifest = {path: (hashed, published[path]) for path, hashed in hashes.items()}
         writer = incremental.Writer(staging, self.out, manifest, in_place=self.in_place)
         self.writer = writer
         units = pages.page_units(self.index)
@@ -183,6 +185,11 @@ class Job:
         keys = _search_keys(self.index, self.prints)
         return keys, (last if isinstance(last, dict) else {})
 
+    def _index(self, stale: list[str], site: Path, output: Path, work: Path) -> None:
+        self.report("indexing for search", 0, len(stale))
+        events = search.shards(self.index)
+        search.index_shards(site, {shard: events[shard] for shard in stale}, output, work)
+
     def index_search(self, staging: Path) -> None:
         """Index the shards whose pages changed; link the last bundle of every other."""
         assert self.writer is not None
@@ -194,24 +201,18 @@ class Job:
                 incremental.remove_tree(staging / search.bundle_folder(shard))
                 stale.append(shard)
         if stale:
-            self.report("indexing for search", 0, len(stale))
-            pages = search.shards(self.index)
             with publish.scratch_folder(staging.parent) as work:
-                search.index_shards(
-                    staging, {s: pages[s] for s in stale}, staging / search.BUNDLE, work
-                )
+                self._index(stale, staging, staging / search.BUNDLE, work)
         self.search = {shard: (key, _bundle_files(staging, shard)) for shard, key in keys.items()}
 
     def reindex_in_place(self, staging: Path) -> None:
         """In place: index the changed shards into `staging`, then swap each bundle folder
         in; remove the bundles of shards that have no events left."""
         keys, last = self._search_plan()
-        stale = [s for s, key in keys.items() if not key or last.get(s, (b"",))[0] != key]
+        stale = [shard for shard, key in keys.items() if last.get(shard, (b"",))[0] != key]
         if stale:
-            self.report("indexing for search", 0, len(stale))
-            pages = search.shards(self.index)
             fresh = staging / "search-index"
-            search.index_shards(self.out, {s: pages[s] for s in stale}, fresh, staging / "links")
+            self._index(stale, self.out, fresh, staging / "links")
             for shard in stale:
                 publish.replace_folder(
                     fresh / shard, self.out / search.bundle_folder(shard), staging / "search-old"
@@ -230,8 +231,8 @@ class Job:
     ) -> dict[str, Any]:
         """What the next build compares with, taken once this build is published."""
         assert self.writer is not None
-        manifest = self.writer.written
-        published = {path: stat for path, (_, stat) in manifest.items()}
+        written = self.writer.written
+        published = {path: stat for path, (_, stat) in written.items()}
         for _key, files in self.search.values():
             published |= files
         return {
@@ -241,7 +242,7 @@ class Job:
             "inputs": inputs,
             "started": started,
             "problems": self.problems,
-            "manifest": manifest,
+            "output_hashes": {path: hashed for path, (hashed, _) in written.items()},
             "search": self.search,
             "published": published,
             "units": self.unit_keys,

@@ -44,8 +44,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapshot")
-"""What a no-change build reads (`state`); the rest (`state-detail`: file hashes, the
-manifest, page keys, search bundles) is read only when something must be built."""
+"""What a no-change build reads (`state`); the rest (`state-detail`: the hashes of the
+content and of the published files, page keys, search bundles) is read only when
+something must be built."""
 
 
 def _save_state(store: cache.Store, state: dict[str, Any]) -> None:

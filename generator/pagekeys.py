@@ -213,14 +213,14 @@ def search_shards(index: SiteIndex, prints: Fingerprints, indexer: str) -> dict[
     that is made of the event as any list shows it (its item) and the site's settings.
     Keying on the pages' bytes instead would re-index a year whenever an edit elsewhere
     changed its pages' previous, next or related links."""
-    grouped: dict[str, list[Key]] = {}
-    for event in sorted(index.events, key=lambda e: e.id):
-        grouped.setdefault(search.shard_of(event), []).append(
-            combine("indexed", event.id, prints.items[event.id])
-        )
     return {
-        shard: combine("search-shard", indexer, prints.site, *grouped[shard])
-        for shard in sorted(grouped)
+        shard: combine(
+            "search-shard",
+            indexer,
+            prints.site,
+            *(combine("indexed", e, prints.items[e]) for e in event_ids),
+        )
+        for shard, event_ids in search.shards(index).items()
     }
 
 

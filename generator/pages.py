@@ -235,8 +235,17 @@ def _index_units(index: SiteIndex) -> list[Unit]:
     ) -> Unit:
         return Unit(name, (out_path,), lambda: [plan()], key)
 
-    def listing(out_path: str, section: str, view: hubs.ListPage) -> PlannedPage:
+    def listing(
+        out_path: str, section: str, view_of: Callable[[SiteIndex], hubs.ListPage]
+    ) -> PlannedPage:
+        view = view_of(index)
         return PlannedPage(out_path, "list.html", section, view.heading, view.intro, view)
+
+    listings = (
+        ("actors", urls.actors_index(), hubs.actors_index, pagekeys.actors_index),
+        ("places", urls.places_index(), hubs.places_index, pagekeys.places_index),
+        ("tags", urls.tags_index(), hubs.tags_index, pagekeys.tags_index),
+    )
 
     chunks = hubs.sources_chunks(index)
 
@@ -256,23 +265,14 @@ def _index_units(index: SiteIndex) -> list[Unit]:
         return PlannedPage(urls.search(), "search.html", "search", view.heading, view.intro, view)
 
     return [
-        one(
-            "index:actors",
-            urls.actors_index(),
-            lambda: listing(urls.actors_index(), "actors", hubs.actors_index(index)),
-            functools.partial(pagekeys.actors_index, index),
-        ),
-        one(
-            "index:places",
-            urls.places_index(),
-            lambda: listing(urls.places_index(), "places", hubs.places_index(index)),
-            functools.partial(pagekeys.places_index, index),
-        ),
-        one(
-            "index:tags",
-            urls.tags_index(),
-            lambda: listing(urls.tags_index(), "tags", hubs.tags_index(index)),
-            functools.partial(pagekeys.tags_index, index),
+        *(
+            one(
+                f"index:{section}",
+                out_path,
+                functools.partial(listing, out_path, section, view_of),
+                functools.partial(key, index),
+            )
+            for section, out_path, view_of, key in listings
         ),
         one(
             "index:search",

@@ -84,12 +84,10 @@ def shard_names(index: SiteIndex) -> tuple[str, ...]:
 
 
 def shards(index: SiteIndex) -> dict[str, tuple[str, ...]]:
-    """Shard name -> the out_paths of its event pages, both sorted. Only event pages carry
-    `data-pagefind-body`, so only they are given to the indexer (reading every hub and
-    list page too was a fifth of its time on a large site)."""
+    """Shard name -> the ids of its events, both sorted."""
     found: dict[str, list[str]] = {}
     for event in index.events:
-        found.setdefault(shard_of(event), []).append(urls.event(event.id))
+        found.setdefault(shard_of(event), []).append(event.id)
     return {name: tuple(sorted(found[name])) for name in sorted(found)}
 
 
@@ -162,10 +160,12 @@ def _executable() -> Path:
     return found
 
 
-def _link_pages(site_dir: Path, out_paths: Sequence[str], folder: Path) -> None:
-    """`folder` holds the pages at their site paths, as hard links (copies where the
-    file system has none), so the indexer reads them and nothing else."""
-    for out_path in out_paths:
+def _link_pages(site_dir: Path, event_ids: Sequence[str], folder: Path) -> None:
+    """`folder` holds the events' pages at their site paths, as hard links (copies where
+    the file system has none), so the indexer reads them and nothing else: only event
+    pages carry `data-pagefind-body` (reading every hub and list page too was a fifth of
+    the indexer's time on a large site)."""
+    for out_path in map(urls.event, event_ids):
         source = site_dir.joinpath(*out_path.split("/"))
         target = folder.joinpath(*out_path.split("/"))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,17 +197,17 @@ def _run_indexer(pages_dir: Path, output: Path) -> None:
 
 
 def index_shards(
-    site_dir: Path, pages: Mapping[str, Sequence[str]], output: Path, work: Path
+    site_dir: Path, events: Mapping[str, Sequence[str]], output: Path, work: Path
 ) -> None:
-    """Write the bundle of each shard in `pages` (shard -> its page out_paths, read from
-    `site_dir`) to `output/<shard>/`, using `work` (an empty folder, left to the caller
-    to remove) for the links; BuildError when the indexer fails."""
+    """Write the bundle of each shard in `events` (shard -> its event ids, whose pages are
+    read from `site_dir`) to `output/<shard>/`, using `work` (an empty folder, left to the
+    caller to remove) for the links; BuildError when the indexer fails."""
 
     def one(shard: str) -> None:
         pages_dir = work / shard
-        _link_pages(site_dir, pages[shard], pages_dir)
+        _link_pages(site_dir, events[shard], pages_dir)
         _run_indexer(pages_dir, output / shard)
 
     with ThreadPoolExecutor(max_workers=INDEXERS_AT_ONCE) as pool:
-        for finished in [pool.submit(one, shard) for shard in sorted(pages)]:
+        for finished in [pool.submit(one, shard) for shard in sorted(events)]:
             finished.result()

@@ -352,9 +352,10 @@ def test_the_search_indexer_is_given_exactly_the_pages_marked_for_indexing(
     built_site: Path, fixture_content: Path
 ) -> None:
     from generator.search import shards
+    from generator.urls import event
 
     index, _ = load_site(fixture_content)
     assert index is not None
-    given = {out_path for paths in shards(index).values() for out_path in paths}
+    given = {event(event_id) for ids in shards(index).values() for event_id in ids}
     marked = {p for p in html_pages(built_site) if "data-pagefind-body" in read(built_site, p)}
     assert marked and marked == given

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -78,6 +79,17 @@ def test_every_line_break_guard_is_folded_into_the_pattern_it_guards(kind):
     assert (json.dumps(LINE_BREAK_GUARD) in json.dumps(load_schema(kind))) == (
         NO_LINE_BREAK_AHEAD.replace("\\", "\\\\") in folded
     )
+
+
+@pytest.mark.parametrize("definition", ["slug", "date", "day", "time", "timezone", "url"])
+def test_a_folded_pattern_refuses_a_final_line_break_even_where_dollar_would_allow_it(definition):
+    """Python's `re` lets `$` match before a final newline; the folded pattern must not
+    depend on the validator rewriting `$` (fastjsonschema does, others need not)."""
+    schema = folded_guards(as_draft7(load_schema("event")))["definitions"][definition]
+    valid = load_schema("event")["$defs"][definition]["examples"][0]
+    assert re.search(schema["pattern"], valid)
+    assert not re.search(schema["pattern"], f"{valid}\n")
+    assert not re.search(schema["pattern"], f"{valid}\r")
 
 
 @pytest.mark.parametrize(

@@ -56,15 +56,31 @@ def _schema() -> bytes:
     return SCHEMA_FILE.read_bytes()
 
 
+def _computed_once(
+    key: Callable[[pagekeys.Fingerprints], pagekeys.Key],
+) -> Callable[[pagekeys.Fingerprints], pagekeys.Key]:
+    """One key shared by several units, hashed once per build's fingerprints (the eight
+    whole-site files share the hash of every event, actor and place)."""
+    made: list[tuple[pagekeys.Fingerprints, pagekeys.Key]] = []
+
+    def shared(prints: pagekeys.Fingerprints) -> pagekeys.Key:
+        if not made or made[0][0] is not prints:
+            made[:] = [(prints, key(prints))]
+        return made[0][1]
+
+    return shared
+
+
 def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list[Export]:
     """Every export file as a unit; `remembered` reuses unchanged events' fragments."""
     entry: EntryBytes = entry_memo(index)
+    whole_site = _computed_once(functools.partial(pagekeys.whole_site, index))
     units = [
         Export(
             f"export:{joined.out_path}",
             joined.out_path,
             functools.partial(join, index, joined, remembered),
-            functools.partial(pagekeys.whole_site, index),
+            whole_site,
         )
         for joined in JOINED
     ]
@@ -73,7 +89,7 @@ def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list
             f"export:{out_path}",
             out_path,
             functools.partial(make, index),
-            functools.partial(pagekeys.whole_site, index),
+            whole_site,
         )
         for out_path, make in HOST_FILES.items()
     ]
