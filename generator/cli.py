@@ -125,7 +125,7 @@ def _require_folder(path: Path) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from generator.checking import check_content
+    from generator.pipeline import check_content
 
     _require_folder(args.content)
     problems = check_content(args.content)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.dates import PartialDate
 from generator.load import Document, KeyPath
@@ -98,18 +98,26 @@ class KnownIds:
     actors: frozenset[str]
     places: frozenset[str]
 
-
-def _at(document: Document, path: KeyPath, message: str) -> Problem:
-    line, col = document.locate(path)
-    return error(document.source_path, line, col, message)
+    def of(self, kind: str) -> frozenset[str]:
+        return self.events if kind == "event" else self.actors if kind == "actor" else self.places
 
 
-def _reference(
-    document: Document, path: KeyPath, target: Any, known: frozenset[str], noun: str, folder: str
-) -> Iterator[Problem]:
-    if isinstance(target, str) and target not in known:
-        hint = did_you_mean(target, sorted(known)) or f" (no file {folder}/{target}.yaml)"
-        yield _at(document, path, f"unknown {noun} '{target}'{hint}")
+class Reference(NamedTuple):
+    """One id a file names, and where: all that checking it against other files needs.
+
+    Taken from the parsed file once, so the file itself need not be kept (or cached)
+    to check its references on the next build, when other files may have come or gone.
+    """
+
+    kind: str
+    """What the id names: "event", "actor" or "place"."""
+    target: str
+    line: int
+    col: int
+
+
+def _named(document: Document, path: KeyPath, target: Any, kind: str) -> list[Reference]:
+    return [Reference(kind, target, *document.locate(path))] if isinstance(target, str) else []
 
 
 def _list(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
@@ -117,35 +125,59 @@ def _list(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
     return list(enumerate(value)) if isinstance(value, list) else []
 
 
-def check_event_references(event_id: str, document: Document, known: KnownIds) -> Iterator[Problem]:
+def _event_references(event_id: str, document: Document) -> tuple[list[Reference], list[Problem]]:
     data = document.data
+    found: list[Reference] = []
+    problems: list[Problem] = []
     for n, place in _list(data, "places"):
-        yield from _reference(document, ("places", n), place, known.places, "place", "places")
+        found += _named(document, ("places", n), place, "place")
     for n, actor in _list(data, "actors"):
-        yield from _reference(document, ("actors", n), actor, known.actors, "actor", "actors")
+        found += _named(document, ("actors", n), actor, "actor")
     for n, claim in _list(data, "claims"):
         if isinstance(claim, dict):
-            path: KeyPath = ("claims", n, "by")
-            yield from _reference(document, path, claim.get("by"), known.actors, "actor", "actors")
+            found += _named(document, ("claims", n, "by"), claim.get("by"), "actor")
     for n, item in _list(data, "related"):
-        path = ("related", n, "event") if isinstance(item, dict) else ("related", n)
+        path: KeyPath = ("related", n, "event") if isinstance(item, dict) else ("related", n)
         target = item.get("event") if isinstance(item, dict) else item
         if target == event_id:
-            yield _at(document, path, "an event cannot be related to itself")
+            line, col = document.locate(path)
+            problems.append(
+                error(document.source_path, line, col, "an event cannot be related to itself")
+            )
         else:
-            yield from _reference(document, path, target, known.events, "event", "events")
+            found += _named(document, path, target, "event")
+    return found, problems
 
 
-def check_actor_references(document: Document, known: KnownIds) -> Iterator[Problem]:
-    yield from _reference(
-        document, ("part_of",), document.data.get("part_of"), known.actors, "actor", "actors"
-    )
+PARENT_KEY = {"actor": "part_of", "place": "within"}
+"""The key that names a file's parent, for the kinds that form a hierarchy."""
 
 
-def check_place_references(document: Document, known: KnownIds) -> Iterator[Problem]:
-    yield from _reference(
-        document, ("within",), document.data.get("within"), known.places, "place", "places"
-    )
+def references_of(
+    kind: str, item_id: str, document: Document
+) -> tuple[list[Reference], list[Problem]]:
+    """Every id one file names, plus the problems no other file can change (an event
+    related to itself). For actors and places the only reference is the parent."""
+    if kind == "event":
+        return _event_references(item_id, document)
+    if kind in PARENT_KEY:
+        key = PARENT_KEY[kind]
+        return _named(document, (key,), document.data.get(key), kind), []
+    return [], []
+
+
+_FOLDER = {"event": "events", "actor": "actors", "place": "places"}
+
+
+def check_references(
+    source_path: str, references: Iterable[Reference], known: KnownIds
+) -> Iterator[Problem]:
+    """Each reference to an id no file has, with the nearest known id as a hint."""
+    for kind, target, line, col in references:
+        ids = known.of(kind)
+        if target not in ids:
+            hint = did_you_mean(target, sorted(ids)) or f" (no file {_FOLDER[kind]}/{target}.yaml)"
+            yield error(source_path, line, col, f"unknown {kind} '{target}'{hint}")
 
 
 def find_cycles(parents: Mapping[str, str | None]) -> list[tuple[str, ...]]:
@@ -162,27 +194,6 @@ def find_cycles(parents: Mapping[str, str | None]) -> list[tuple[str, ...]]:
             smallest = loop.index(min(loop))
             cycles.add(tuple(loop[smallest:] + loop[:smallest]))
     return sorted(cycles)
-
-
-PARENT_KEY = {"actor": "part_of", "place": "within"}
-"""The key that names a file's parent, for the kinds that form a hierarchy."""
-
-
-def check_references(
-    kind: str, item_id: str, document: Document, known: KnownIds
-) -> Iterator[Problem]:
-    """Every reference one file makes, checked against the ids known from file names."""
-    if kind == "event":
-        yield from check_event_references(item_id, document, known)
-    elif kind == "actor":
-        yield from check_actor_references(document, known)
-    elif kind == "place":
-        yield from check_place_references(document, known)
-
-
-def parent_of(kind: str, document: Document) -> str | None:
-    parent = document.data.get(PARENT_KEY.get(kind, ""))
-    return parent if isinstance(parent, str) else None
 
 
 Locate = Callable[[str], tuple[str, int, int]]

@@ -1,17 +1,20 @@
 """`load_site`: the one path from a content folder to a linked index, shared by check and build.
 
-Stages: find the files, read each into a located document, check each file's structure
-and meaning, check references between files, and only when no error remains build the
-records and the index. Every stage adds to one list of problems, so an editor sees all
-of them in one run.
+Stages: find the files; read each into a located document, check its structure and
+meaning, note the ids it names and, if it has no error, make its record (one file at a
+time, on every core for a large site, and never again for bytes the build cache has
+seen); check references between files; and only when no error remains build the index.
+Every stage adds to one list of problems, so an editor sees all of them in one run.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from generator import index as linking
 from generator.cache import digest
@@ -20,6 +23,7 @@ from generator.model import (
     Actor,
     Event,
     Place,
+    Site,
     actor_from_data,
     event_from_data,
     place_from_data,
@@ -127,22 +131,70 @@ def check_ids(files: list[ContentFile]) -> Iterator[Problem]:
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedContent:
+class ReadTree:
     files: tuple[ContentFile, ...]
     documents: dict[str, Document]
     """source_path -> parsed document, for files that could be parsed."""
 
 
-FileResult = tuple[Document | None, list[Problem]]
-FileMemo = MutableMapping[tuple[str, str, bytes], FileResult]
-"""(source path, kind, hash of the bytes) -> the parsed document and its own problems."""
+def read_tree(content_dir: Path) -> tuple[ReadTree, list[Problem]]:
+    """Every file read, nothing checked (for `links`, which needs only the sources)."""
+    files, problems = find_content_files(content_dir)
+    problems.extend(check_ids(files))
+    documents: dict[str, Document] = {}
+    for item in files:
+        document, file_problems = read_document(item.path, item.source_path)
+        problems.extend(file_problems)
+        if document is not None:
+            documents[item.source_path] = document
+    return ReadTree(tuple(files), documents), problems
 
 
-def read_and_check(item: ContentFile) -> FileResult:
-    document, problems = read_document(item.path, item.source_path)
-    if document is not None:
-        problems.extend(check_file(document, item.kind))
-    return document, problems
+# ---------------------------------------------------------------- one file at a time
+
+Record = Site | Event | Actor | Place
+
+
+class FileOutcome(NamedTuple):
+    """What the rest of a build needs of one content file, once it has been read.
+
+    The parsed document itself is not kept: its problems, the ids it names with their
+    positions and its record are all that checking it against the other files and
+    building the index need. That keeps a large site's memory to its records, and lets
+    the build cache hold these (and a rebuild skip parsing) rather than whole documents.
+    """
+
+    problems: tuple[Problem, ...]
+    """The file's own problems: reading, YAML, schema, meaning, an event related to itself."""
+    references: tuple[linking.Reference, ...]
+    record: Record | None
+    """Made only when asked for and the file has no error of its own."""
+
+
+def _record(item: ContentFile, data: dict[str, Any]) -> Record:
+    if item.kind == "site":
+        return site_from_data(data)
+    if item.kind == "event":
+        return event_from_data(item.id, item.source_path, data)
+    if item.kind == "actor":
+        return actor_from_data(item.id, item.source_path, data)
+    return place_from_data(item.id, item.source_path, data)
+
+
+def examine(item: ContentFile, raw: bytes, with_record: bool) -> FileOutcome:
+    """Parse and check one file's bytes on its own: a pure function, run in any process."""
+    document, problems = parse_bytes(raw, item.source_path)
+    if document is None:
+        return FileOutcome(tuple(problems), (), None)
+    problems.extend(check_file(document, item.kind))
+    references, own = linking.references_of(item.kind, item.id, document)
+    problems.extend(own)
+    record = _record(item, document.data) if with_record and not has_errors(problems) else None
+    return FileOutcome(tuple(problems), tuple(references), record)
+
+
+FileMemo = MutableMapping[tuple[str, str, bytes], FileOutcome]
+"""(source path, kind, hash of the bytes) -> the file's outcome (the build cache)."""
 
 
 Signature = tuple[int, int, bytes]
@@ -165,6 +217,119 @@ class Vouched:
     """Filled by this build, for the next one."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """A file to read; the stat taken beforehand becomes its signature."""
+
+    item: ContentFile
+    stat: tuple[int, int] | None
+    with_record: bool
+
+
+_Read = tuple[Signature | None, tuple[str, str, bytes] | None, FileOutcome | None]
+"""(signature, memo key, outcome); the outcome is None when the memo holds it already."""
+
+
+def _read_and_examine(task: _Task, memo: FileMemo | None) -> _Read:
+    item = task.item
+    raw, problems = read_raw(item.path, item.source_path)
+    if raw is None:
+        return None, None, FileOutcome(tuple(problems), (), None)
+    hashed = digest(raw)
+    signature = (*task.stat, hashed) if task.stat and task.stat[0] == len(raw) else None
+    key = (item.source_path, item.kind, hashed)
+    if memo is not None and key in memo:
+        return signature, key, None
+    return signature, key, examine(item, raw, task.with_record)
+
+
+MIN_FILES_TO_FORK = 1000
+"""Below this a second process costs more (start-up, pickling) than it saves."""
+
+
+def _process_count(files: int) -> int:
+    if files < MIN_FILES_TO_FORK or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(8, len(os.sched_getaffinity(0))))
+
+
+_inherited_memo: list[FileMemo | None] = []
+"""The memo a forked worker was born with (only read there); set only in workers."""
+
+
+def _adopt_memo(memo: FileMemo | None) -> None:
+    _inherited_memo.append(memo)
+
+
+def _read_in_worker(task: _Task) -> _Read:
+    return _read_and_examine(task, _inherited_memo[0])
+
+
+def _read_all(tasks: list[_Task], memo: FileMemo | None) -> list[_Read]:
+    """On every core when there are many: workers read and parse, and send back only
+    the outcomes (records included), never the documents. Forked workers inherit the
+    memo rather than receive it, so a file whose bytes it knows is not parsed again."""
+    processes = _process_count(len(tasks))
+    if processes == 1:
+        return [_read_and_examine(task, memo) for task in tasks]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_adopt_memo, initargs=(memo,)) as pool:
+        chunk = max(1, len(tasks) // (processes * 8))
+        return pool.map(_read_in_worker, tasks, chunksize=chunk)
+
+
+def _vouched_hit(
+    item: ContentFile, found: os.stat_result | None, memo: FileMemo, vouched: Vouched
+) -> FileOutcome | None:
+    known = vouched.previous.get(str(item.path))
+    if found is None or known is None:
+        return None
+    size, mtime = found.st_size, found.st_mtime_ns
+    if known[:2] != (size, mtime) or mtime >= vouched.trusted_before_ns:
+        return None
+    key = (item.source_path, item.kind, known[2])
+    if key not in memo:
+        return None
+    vouched.seen[str(item.path)] = known
+    return memo[key]
+
+
+def examine_files(
+    files: list[ContentFile],
+    memo: FileMemo | None = None,
+    vouched: Vouched | None = None,
+    *,
+    with_records: bool = True,
+) -> dict[str, FileOutcome]:
+    """source_path -> outcome for every file. `memo` skips parsing files whose bytes were
+    seen, and `vouched` reading files whose size and mtime say they were."""
+    outcomes: dict[str, FileOutcome] = {}
+    tasks: list[_Task] = []
+    for item in files:
+        found = _stat_or_none(item.path) if vouched is not None else None
+        hit = (
+            _vouched_hit(item, found, memo, vouched)
+            if memo is not None and vouched is not None
+            else None
+        )
+        if hit is not None:
+            outcomes[item.source_path] = hit
+        else:
+            stat = (found.st_size, found.st_mtime_ns) if found is not None else None
+            tasks.append(_Task(item, stat, with_records))
+    for task, (signature, key, outcome) in zip(tasks, _read_all(tasks, memo), strict=True):
+        if signature is not None and vouched is not None:
+            vouched.seen[str(task.item.path)] = signature
+        if memo is not None and key is not None:
+            if outcome is None:
+                outcome = memo[key]
+            else:
+                memo[key] = outcome
+        assert outcome is not None
+        outcomes[task.item.source_path] = outcome
+    return outcomes
+
+
 def _stat_or_none(path: Path) -> os.stat_result | None:
     try:
         return os.stat(path)
@@ -172,64 +337,14 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
         return None
 
 
-def _remembered(item: ContentFile, memo: FileMemo, vouched: Vouched | None = None) -> FileResult:
-    """Parse and check a file only when its bytes are new: the hash is the whole key."""
-    name = str(item.path)
-    found = _stat_or_none(item.path) if vouched is not None else None
-    if vouched is not None and found is not None:
-        known = vouched.previous.get(name)
-        size, mtime = found.st_size, found.st_mtime_ns
-        if known is not None and known[:2] == (size, mtime) and mtime < vouched.trusted_before_ns:
-            key = (item.source_path, item.kind, known[2])
-            if key in memo:
-                vouched.seen[name] = known
-                document, problems = memo[key]
-                return document, list(problems)
-    raw, problems = read_raw(item.path, item.source_path)
-    if raw is None:
-        return None, problems
-    hashed = digest(raw)
-    if vouched is not None and found is not None and found.st_size == len(raw):
-        vouched.seen[name] = (found.st_size, found.st_mtime_ns, hashed)
-    key = (item.source_path, item.kind, hashed)
-    if key not in memo:
-        document, problems = parse_bytes(raw, item.source_path)
-        if document is not None:
-            problems.extend(check_file(document, item.kind))
-        memo[key] = (document, problems)
-    document, problems = memo[key]
-    return document, list(problems)
+# ---------------------------------------------------------------- the whole folder
 
 
-def read_tree(content_dir: Path) -> tuple[LoadedContent, list[Problem]]:
-    """Every file read, nothing checked (for `links`, which needs only the sources)."""
-    files, problems = find_content_files(content_dir)
-    problems.extend(check_ids(files))
-    documents: dict[str, Document] = {}
-    for item in files:
-        document, file_problems = read_document(item.path, item.source_path)
-        problems.extend(file_problems)
-        if document is not None:
-            documents[item.source_path] = document
-    return LoadedContent(tuple(files), documents), problems
-
-
-def read_checked_tree(
-    content_dir: Path, memo: FileMemo | None = None, vouched: Vouched | None = None
-) -> tuple[LoadedContent, list[Problem]]:
-    """Every file read and checked on its own; `memo` skips files whose bytes were seen,
-    and `vouched` reading files whose size and mtime say they were."""
-    files, problems = find_content_files(content_dir)
-    problems.extend(check_ids(files))
-    documents: dict[str, Document] = {}
-    for item in files:
-        document, file_problems = (
-            read_and_check(item) if memo is None else _remembered(item, memo, vouched)
-        )
-        problems.extend(file_problems)
-        if document is not None:
-            documents[item.source_path] = document
-    return LoadedContent(tuple(files), documents), problems
+@dataclass(frozen=True, slots=True)
+class LoadedContent:
+    files: tuple[ContentFile, ...]
+    outcomes: dict[str, FileOutcome]
+    """source_path -> what reading and checking the file on its own gave."""
 
 
 def known_ids(files: Iterable[ContentFile]) -> linking.KnownIds:
@@ -242,50 +357,77 @@ def known_ids(files: Iterable[ContentFile]) -> linking.KnownIds:
     )
 
 
-def _locator(documents: dict[str, Document], key: str) -> linking.Locate:
-    def locate(member: str) -> tuple[str, int, int]:
-        return (documents[member].source_path, *documents[member].locate((key,)))
-
-    return locate
+def read_checked_tree(
+    content_dir: Path,
+    memo: FileMemo | None = None,
+    vouched: Vouched | None = None,
+    *,
+    with_records: bool = True,
+) -> tuple[LoadedContent, list[Problem]]:
+    """Every file read and checked on its own; the problems so far."""
+    files, problems = find_content_files(content_dir)
+    problems.extend(check_ids(files))
+    outcomes = examine_files(files, memo, vouched, with_records=with_records)
+    for item in files:
+        problems.extend(outcomes[item.source_path].problems)
+    return LoadedContent(tuple(files), outcomes), problems
 
 
 def check_references(loaded: LoadedContent) -> list[Problem]:
     """Every file's references, then cycles among the first file of each id."""
     known = known_ids(loaded.files)
     problems: list[Problem] = []
-    hierarchy: dict[str, dict[str, Document]] = {kind: {} for kind in linking.PARENT_KEY}
+    first: dict[str, dict[str, tuple[str, linking.Reference]]] = {
+        kind: {} for kind in linking.PARENT_KEY
+    }
+    parents: dict[str, dict[str, str | None]] = {kind: {} for kind in linking.PARENT_KEY}
     for item in loaded.files:
-        document = loaded.documents.get(item.source_path)
-        if document is None:
-            continue
-        problems.extend(linking.check_references(item.kind, item.id, document, known))
-        if item.kind in hierarchy:
-            hierarchy[item.kind].setdefault(item.id, document)
-    for kind, documents in hierarchy.items():
-        parents = {item_id: linking.parent_of(kind, doc) for item_id, doc in documents.items()}
-        locate = _locator(documents, linking.PARENT_KEY[kind])
-        problems.extend(linking.check_cycles(kind, parents, locate))
+        references = loaded.outcomes[item.source_path].references
+        problems.extend(linking.check_references(item.source_path, references, known))
+        if item.kind in first and item.id not in parents[item.kind]:
+            parent = next((r for r in references if r.kind == item.kind), None)
+            parents[item.kind][item.id] = parent.target if parent is not None else None
+            if parent is not None:
+                first[item.kind][item.id] = (item.source_path, parent)
+    for kind, members in first.items():
+        problems.extend(linking.check_cycles(kind, parents[kind], _at_parent(members)))
     return problems
 
 
+def _at_parent(members: Mapping[str, tuple[str, linking.Reference]]) -> linking.Locate:
+    def locate(member: str) -> tuple[str, int, int]:
+        source_path, parent = members[member]
+        return source_path, parent.line, parent.col
+
+    return locate
+
+
 def build_records(loaded: LoadedContent) -> linking.SiteIndex:
-    """Only called on content without errors, so every record is complete."""
+    """Only called on content without errors, so every file has its record."""
     events: list[Event] = []
     actors: list[Actor] = []
     places: list[Place] = []
     site = None
     for item in loaded.files:
-        data = loaded.documents[item.source_path].data
-        if item.kind == "site":
-            site = site_from_data(data)
-        elif item.kind == "event":
-            events.append(event_from_data(item.id, item.source_path, data))
-        elif item.kind == "actor":
-            actors.append(actor_from_data(item.id, item.source_path, data))
+        record = loaded.outcomes[item.source_path].record
+        if isinstance(record, Event):
+            events.append(record)
+        elif isinstance(record, Actor):
+            actors.append(record)
+        elif isinstance(record, Place):
+            places.append(record)
         else:
-            places.append(place_from_data(item.id, item.source_path, data))
+            site = record
     assert site is not None
     return linking.build_index(site, events, actors, places)
+
+
+def check_content(content_dir: Path) -> list[Problem]:
+    """Every problem, sorted, building nothing: what `check` reports, and exactly what
+    `load_site` would (the same path, without records)."""
+    loaded, problems = read_checked_tree(content_dir, with_records=False)
+    problems.extend(check_references(loaded))
+    return sort_problems(problems)
 
 
 def load_site(
@@ -293,7 +435,7 @@ def load_site(
 ) -> tuple[linking.SiteIndex | None, list[Problem]]:
     """The content folder as a linked index, or None; plus every problem, sorted.
 
-    `memo` (the build cache's parsed files) is read and filled; it never changes results.
+    `memo` (the build cache's file outcomes) is read and filled; it never changes results.
     """
     loaded, problems = read_checked_tree(content_dir, memo, vouched)
     problems.extend(check_references(loaded))

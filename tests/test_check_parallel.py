@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from generator.checking import MIN_FILES_TO_FORK, check_content
-from generator.pipeline import load_site
+from generator import pipeline
+from generator.pipeline import MIN_FILES_TO_FORK, check_content, load_site
 from tests.contentkit import EVENT_INCURSION, event, write_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +32,8 @@ def test_check_reports_what_the_build_reports(tmp_path, case):
 
 
 @pytest.fixture(scope="module")
-def large_broken_site(tmp_path_factory):
-    """A generated site big enough to be checked in several processes, with two mistakes."""
+def large_site(tmp_path_factory):
+    """A generated site big enough to be read and checked in several processes."""
     root = tmp_path_factory.mktemp("large") / "content"
     subprocess.run(
         [
@@ -49,6 +50,14 @@ def large_broken_site(tmp_path_factory):
         check=True,
         capture_output=True,
     )
+    return root
+
+
+@pytest.fixture(scope="module")
+def large_broken_site(large_site, tmp_path_factory):
+    """The large site with two mistakes."""
+    root = tmp_path_factory.mktemp("broken") / "content"
+    shutil.copytree(large_site, root)
     first = sorted((root / "events").rglob("*.yaml"))[0]
     first.write_text(
         first.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8"
@@ -59,6 +68,15 @@ def large_broken_site(tmp_path_factory):
         text.replace("within:", f"within: {place.stem}\nwas_within:", 1), encoding="utf-8"
     )
     return root
+
+
+def test_a_large_site_is_loaded_in_parallel_into_the_index_one_process_builds(
+    large_site, monkeypatch
+):
+    parallel, problems = load_site(large_site)
+    assert parallel is not None and not problems
+    monkeypatch.setattr(pipeline, "_process_count", lambda files: 1)
+    assert load_site(large_site) == (parallel, problems)
 
 
 def test_a_file_with_a_duplicate_id_still_has_its_references_checked(tmp_path):
