@@ -15,6 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from generator.frozen import pickled_as_constructor
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -40,6 +42,7 @@ class Precision(enum.Enum):
     DAY = "day"
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A year, a year-month or a full day. Orders by first day, then by coarser first."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.dates import PartialDate, parse_date
+from generator.frozen import pickled_as_constructor
 
 
 class ClaimStatus(enum.Enum):
@@ -29,6 +30,7 @@ class RelationKind(enum.Enum):
     CONTEXT = "context"
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Site:
     title: str
@@ -39,6 +41,7 @@ class Site:
     per_page: int
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Source:
     url: str
@@ -48,6 +51,7 @@ class Source:
     archived: str | None
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One quantity a claim gives: exact when `low == high`, else a range."""
@@ -61,6 +65,7 @@ class Figure:
         return self.low != self.high
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
@@ -76,6 +81,7 @@ class Claim:
         return f"claim-{self.id}"
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Relation:
     event: str
@@ -83,12 +89,14 @@ class Relation:
     note: str | None
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Correction:
     date: PartialDate
     note: str
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Event:
     id: str
@@ -114,6 +122,7 @@ class Event:
         return self.end is not None and self.end != self.date
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Actor:
     id: str
@@ -126,6 +135,7 @@ class Actor:
     links: tuple[str, ...]
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class Place:
     id: str

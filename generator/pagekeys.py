@@ -35,19 +35,27 @@ from generator.views import SAME_DAY_SHOWN
 Key = bytes
 
 
+KEY_BYTES = 16
+
+
 def combine(label: str, *parts: bytes | str) -> Key:
-    """One hash of labelled parts; lengths are hashed too, so no two lists collide."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(label.encode())
+    """One hash of labelled parts; lengths are hashed too, so no two lists collide.
+
+    The parts are joined and hashed in one call: a rebuild computes some 150,000 keys,
+    and a hasher update per part was most of their cost."""
+    chunks = [label.encode()]
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(4, "little"))
-        hasher.update(data)
-    return hasher.digest()
+        chunks += (len(data).to_bytes(4, "little"), data)
+    return hashlib.blake2b(b"".join(chunks), digest_size=KEY_BYTES).digest()
 
 
 def _each(label: str, keys: Iterable[Key]) -> Key:
-    return combine(label, *keys)
+    """A list of keys: each is KEY_BYTES long, so joined they need no lengths, and the
+    label (never holding a NUL) ends at the first NUL."""
+    return hashlib.blake2b(
+        b"\0".join((label.encode(), b"".join(keys))), digest_size=KEY_BYTES
+    ).digest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,8 @@ def find_content_files(content_dir: Path) -> tuple[list[ContentFile], list[Probl
     for folder, kind in FOLDERS.items():
         base = os.path.join(content_dir, folder)
         for entry in _walk(base):
-            relative = os.path.relpath(entry.path, content_dir).replace(os.sep, "/")
+            # entry.path is base + the path below it: no relpath (a tenth of listing)
+            relative = folder + entry.path[len(base) :].replace(os.sep, "/")
             shown = f"{shown_root}/{relative}"
             if not entry.name.endswith(YAML_SUFFIXES):
                 problems.append(warning(shown, 1, 1, "not read: content files end in .yaml"))

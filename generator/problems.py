@@ -11,9 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.frozen import pickled_as_constructor
+
 Severity = Literal["error", "warning"]
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
     """One located mistake. Field order is the sort order: file, line, column."""
