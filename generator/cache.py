@@ -40,9 +40,12 @@ FORMAT = 1
 DEFAULT_NAME = ".cache"
 
 
+DIGEST_BYTES = 16
+
+
 def digest(data: bytes) -> bytes:
     """A 128-bit content hash: collisions are not a practical concern at site sizes."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=DIGEST_BYTES).digest()
 
 
 def _code_files() -> list[Path]:

@@ -16,15 +16,16 @@ the second before the previous build began, so an edit racing a build is never m
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cache import Store, digest
+from generator.cache import DIGEST_BYTES, Store, digest
 from generator.publish import MARKER, MARKER_TEXT, check_out_path
 
 Stat = tuple[int, int, int]
@@ -65,6 +66,29 @@ class Writer:
         target = self._target(parts)
         if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
             _write_new(target, data)
+        self.written[out_path] = (hashed, stat_of(target))
+
+    def put_pieces(self, out_path: str, pieces: Iterable[bytes]) -> None:
+        """As `put`, for a file made a piece at a time: each piece is hashed and written
+        as it comes, beside the target, and only then is the result compared with the
+        last build's: kept, linked or moved into place."""
+        target = self._target(check_out_path(out_path).parts)
+        fresh = target.with_name(f".{target.name}.new")
+        hasher = hashlib.blake2b(digest_size=DIGEST_BYTES)
+        with open(fresh, "wb") as stream:
+            for piece in pieces:
+                hasher.update(piece)
+                stream.write(piece)
+        hashed = hasher.digest()
+        known = self.previous.get(out_path)
+        if known and known[0] == hashed and self.in_place:
+            fresh.unlink()
+            self.written[out_path] = known
+            return
+        if known and known[0] == hashed and self.link(out_path, known[1], target):
+            fresh.unlink()
+        else:
+            os.replace(fresh, target)
         self.written[out_path] = (hashed, stat_of(target))
 
     def reuse(self, out_path: str) -> bool:

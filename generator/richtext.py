@@ -193,7 +193,9 @@ def clean_html(fragment: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def render_markdown(text: str) -> str:
-    """Safe HTML for an editor's Markdown; the same text is converted once per process."""
+    """Safe HTML for an editor's Markdown. A build converts each body once (on its
+    event's page), so only a few recent texts are kept: 4,096 of them held ~14 MB per
+    rendering process for no hit."""
     return clean_html(_markdown().reset().convert(text)).strip()

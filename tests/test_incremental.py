@@ -308,6 +308,31 @@ def test_a_title_edit_makes_only_the_pages_and_feeds_that_show_the_event(site):
     assert 0 < made["exports"] <= whole_site_files + hub_feeds_at_most
 
 
+def _sitemaps_made(content: Path, out: Path, monkeypatch) -> int:
+    from generator import exports
+
+    made: list[int] = []
+    make, key = exports.HOST_FILES["sitemap.xml"]
+
+    def counted(index):
+        made.append(1)
+        return make(index)
+
+    monkeypatch.setitem(exports.HOST_FILES, "sitemap.xml", (counted, key))
+    build(content, out, "--no-search")
+    return len(made)
+
+
+def test_a_title_edit_leaves_the_sitemap_but_a_new_event_remakes_it(site, tmp_path, monkeypatch):
+    content, out = site
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    assert _sitemaps_made(content, out, monkeypatch) == 0
+    shutil.copy(path, path.with_name("a-new-event.yaml"))
+    assert _sitemaps_made(content, out, monkeypatch) == 1
+    assert tree(out) == cold(content, tmp_path)
+
+
 def test_a_rebuild_with_a_fresh_cache_renders_every_page_again(site, tmp_path):
     content, out = site
     shutil.rmtree(tmp_path / ".cache")
@@ -635,3 +660,49 @@ def test_a_touched_file_whose_bytes_did_not_change_is_read_but_not_parsed_again(
     )
     assert parsed == [edited.name]
     assert tree(out) == cold(content, tmp_path)
+
+
+def test_the_whole_site_files_written_in_pieces_hold_the_bytes_made_whole(site):
+    from generator import exports
+    from generator.pipeline import load_site
+
+    content, out = site
+    index, _ = load_site(content)
+    made = exports.render_exports(index)
+    for joined in exports.JOINED:
+        assert (out / joined.out_path).read_bytes() == made[joined.out_path], joined.out_path
+
+
+def _writer_over(published: Path, staging: Path, *, in_place: bool):
+    from generator import incremental
+
+    target = published / "data" / "big.json"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"[1,2,3]")
+    previous = {"data/big.json": (cache.digest(b"[1,2,3]"), incremental.stat_of(target))}
+    staging.mkdir()
+    return incremental.Writer(staging, published, previous, in_place=in_place)
+
+
+def test_a_file_written_in_pieces_with_the_last_bytes_is_kept_in_place(tmp_path):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
+    writer.put_pieces("data/big.json", [b"[1,", b"2,3]"])
+    assert writer.changed() == []
+    assert not any(p.is_file() for p in (tmp_path / "staging").rglob("*"))
+
+
+def test_a_file_written_in_pieces_with_the_last_bytes_is_linked_when_staging(tmp_path):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=False)
+    writer.put_pieces("data/big.json", [b"[1,", b"2,3]"])
+    staged = tmp_path / "staging" / "data" / "big.json"
+    assert staged.stat().st_ino == (tmp_path / "site" / "data" / "big.json").stat().st_ino
+    assert [p.name for p in staged.parent.iterdir()] == ["big.json"]
+
+
+def test_a_file_written_in_pieces_with_new_bytes_is_staged_to_be_moved(tmp_path):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
+    writer.put_pieces("data/big.json", [b"[1,", b"2,3,4]"])
+    assert writer.changed() == ["data/big.json"]
+    staged = tmp_path / "staging" / "data" / "big.json"
+    assert staged.read_bytes() == b"[1,2,3,4]"
+    assert [p.name for p in staged.parent.iterdir()] == ["big.json"]

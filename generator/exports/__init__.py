@@ -6,15 +6,16 @@ no clock, no environment, sorted everywhere, so the same content gives the same 
 
 `export_units` splits the same work into units with a key each (see `pagekeys`), so an
 incremental build makes again only the feeds of the hubs an edit touched. The
-whole-site files (JSON, CSV, iCalendar, GeoJSON, TimelineJS, sitemap) depend on every
-event and are made again after any edit, but from remembered per-event fragments
-(`joined`), so only the edited events are serialised again.
+whole-site files (JSON, CSV, iCalendar, GeoJSON, TimelineJS) depend on every event and
+are made again after any edit, but from remembered per-event fragments (`joined`), so
+only the edited events are serialised again; the sitemap only when the set of pages
+changes.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator import pagekeys
@@ -22,8 +23,8 @@ from generator.exports.data import EVENTS_JSON, SCHEMA_FILE, SCHEMA_OUT_PATH
 from generator.exports.feeds import EntryBytes, entry_memo, feed_hubs, feed_out_path, hub_feed
 from generator.exports.geo import EVENTS_GEOJSON
 from generator.exports.ical import EVENTS_ICS
-from generator.exports.joined import Remembered, join
-from generator.exports.sitefiles import not_found_html, robots_txt, sitemap_xml
+from generator.exports.joined import Remembered, join, pieces
+from generator.exports.sitefiles import not_found_html, page_out_paths, robots_txt, sitemap_xml
 from generator.exports.table import EVENTS_CSV
 from generator.exports.timeline import TIMELINEJS_JSON
 from generator.index import SiteIndex
@@ -31,10 +32,24 @@ from generator.index import SiteIndex
 JOINED = (EVENTS_JSON, EVENTS_CSV, EVENTS_ICS, EVENTS_GEOJSON, TIMELINEJS_JSON)
 """Whole-site files made of one fragment per event (see `joined`)."""
 
-HOST_FILES: dict[str, Callable[[SiteIndex], bytes]] = {
-    "sitemap.xml": sitemap_xml,
-    "robots.txt": robots_txt,
-    "404.html": not_found_html,
+
+def _sitemap_key(index: SiteIndex, prints: pagekeys.Fingerprints) -> pagekeys.Key:
+    """The sitemap lists page addresses only: an edit that adds, moves or removes no
+    page (a title, a body, a claim) leaves it as it was."""
+    return pagekeys.combine("sitemap", prints.site, "\n".join(page_out_paths(index)))
+
+
+def _site_only_key(index: SiteIndex, prints: pagekeys.Fingerprints) -> pagekeys.Key:
+    return pagekeys.combine("site-only", prints.site)
+
+
+HostFile = tuple[
+    Callable[[SiteIndex], bytes], Callable[[SiteIndex, pagekeys.Fingerprints], pagekeys.Key]
+]
+HOST_FILES: dict[str, HostFile] = {
+    "sitemap.xml": (sitemap_xml, _sitemap_key),
+    "robots.txt": (robots_txt, _site_only_key),
+    "404.html": (not_found_html, _site_only_key),
 }
 
 
@@ -46,6 +61,8 @@ class Export:
     out_path: str
     make: Callable[[], bytes]
     key: Callable[[pagekeys.Fingerprints], pagekeys.Key]
+    pieces: Callable[[], Iterable[bytes]] | None = None
+    """The same bytes as `make`, a piece at a time (the large whole-site files)."""
 
     @property
     def out_paths(self) -> tuple[str, ...]:
@@ -81,6 +98,7 @@ def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list
             joined.out_path,
             functools.partial(join, index, joined, remembered),
             whole_site,
+            functools.partial(pieces, index, joined, remembered),
         )
         for joined in JOINED
     ]
@@ -89,9 +107,9 @@ def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list
             f"export:{out_path}",
             out_path,
             functools.partial(make, index),
-            whole_site,
+            functools.partial(key, index),
         )
-        for out_path, make in HOST_FILES.items()
+        for out_path, (make, key) in HOST_FILES.items()
     ]
     units.append(Export(f"export:{SCHEMA_OUT_PATH}", SCHEMA_OUT_PATH, _schema, pagekeys.unchanging))
     for hub in feed_hubs(index):

@@ -11,7 +11,7 @@ rebuild after an edit serialises only the events whose key changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 
 from generator.index import SiteIndex
@@ -41,9 +41,23 @@ class Remembered:
 
 
 def join(index: SiteIndex, joined: Joined, remembered: Remembered | None = None) -> bytes:
-    fragments = (_fragment(index, joined, event, remembered) for event in index.events)
-    body = joined.separator.join(fragment for fragment in fragments if fragment)
-    return joined.head(index) + body + joined.tail(index)
+    return b"".join(pieces(index, joined, remembered))
+
+
+def pieces(
+    index: SiteIndex, joined: Joined, remembered: Remembered | None = None
+) -> Iterator[bytes]:
+    """The file in order, a fragment at a time, for writing it as it is made."""
+    yield joined.head(index)
+    first = True
+    for event in index.events:
+        fragment = _fragment(index, joined, event, remembered)
+        if fragment:
+            if not first:
+                yield joined.separator
+            yield fragment
+            first = False
+    yield joined.tail(index)
 
 
 def _fragment(
