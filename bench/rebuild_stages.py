@@ -72,6 +72,7 @@ def main() -> int:
         ("page and export keys", assemble.Job, "reuse_unchanged"),
         ("render changed pages + exports", parallel, "render_pages"),
         ("snapshot output", incremental, "snapshot_output"),
+        ("update output snapshot", incremental, "updated_snapshot"),
     ]:
         timing(split, stage, owner, name)
     start = time.perf_counter()

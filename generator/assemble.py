@@ -126,6 +126,10 @@ class Job:
     writer: incremental.Writer | None = None
     search: SearchState = field(default_factory=dict)
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+    moved: list[str] | None = None
+    """In place: the files moved in or deleted; the output snapshot is updated from them."""
+    replaced: set[str] = field(default_factory=set)
+    """In place: the search bundle folders replaced or removed whole."""
 
     def fill(self, staging: Path) -> None:
         hashes: dict[str, bytes] = self.previous.get("output_hashes") or {}
@@ -167,7 +171,9 @@ class Job:
         """In place: stage the files whose bytes changed; say which to move and delete."""
         self.fill(staging)
         assert self.writer is not None
-        return self.writer.changed(), self.writer.removed()
+        changed, removed = self.writer.changed(), self.writer.removed()
+        self.moved = changed + removed
+        return changed, removed
 
     def reuse_unchanged(
         self,
@@ -227,10 +233,13 @@ class Job:
                 publish.replace_folder(
                     fresh / shard, self.out / search.bundle_folder(shard), staging / "search-old"
                 )
-        for shard in set(last) - set(keys):
+        gone = set(last) - set(keys)
+        for shard in gone:
             incremental.remove_tree(self.out / search.bundle_folder(shard))
+        self.replaced |= {search.bundle_folder(shard).rstrip("/") for shard in (*stale, *gone)}
         if not keys:
             incremental.remove_tree(self.out / search.BUNDLE)
+            self.replaced.add(search.BUNDLE)
         self.search = {
             shard: (key, _bundle_files(self.out, shard) if shard in stale else last[shard][1])
             for shard, key in keys.items()
@@ -245,9 +254,16 @@ class Job:
         published = {path: stat for path, (_, stat) in written.items()}
         for _key, files in self.search.values():
             published |= files
+        last = self.previous.get("snapshot")
+        if self.moved is not None and isinstance(last, incremental.FolderSnapshot):
+            snapshot = incremental.updated_snapshot(
+                self.out, last, published, self.moved, self.replaced
+            )
+        else:
+            snapshot = incremental.snapshot_output(self.out, published)
         return {
             "digests": digests,
-            "snapshot": incremental.snapshot_output(self.out, published),
+            "snapshot": snapshot,
             "options": options,
             "inputs": inputs,
             "started": started,

@@ -248,6 +248,80 @@ def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnaps
     return FolderSnapshot(folders, listings) if files == published else None
 
 
+def _folders_above(out_path: str) -> Iterator[str]:
+    """`a/b/c.html` -> `a/b`, `a`, `` (the output itself)."""
+    while out_path:
+        out_path = out_path.rpartition("/")[0]
+        yield out_path
+
+
+def _is_under(rel: str, roots: Iterable[str]) -> bool:
+    return any(rel == root or rel.startswith(f"{root}/") for root in roots)
+
+
+def updated_snapshot(
+    out_dir: Path,
+    previous: FolderSnapshot,
+    published: Mapping[str, Stat],
+    moved: Iterable[str],
+    replaced: Iterable[str],
+) -> FolderSnapshot | None:
+    """The snapshot after an in-place update, without walking the whole output.
+
+    Only the folders above a file moved in or deleted (`moved`) and the folders replaced
+    whole (`replaced`: search bundles) can have changed; every other folder was verified
+    against `previous` when the build began, and a change to it since would change its
+    mtime. Each changed folder must list exactly its published files and folders (the
+    full walk's check, for the folders this build touched); None when one does not."""
+    taken = now_ns()
+    replaced = sorted(replaced)
+    touched = {rel for out_path in moved for rel in _folders_above(out_path)}
+    touched |= {rel for root in replaced for rel in _folders_above(f"{root}/-")}
+    folders = {
+        rel: mark
+        for rel, mark in previous.folders.items()
+        if rel not in touched and not _is_under(rel, replaced)
+    }
+    listings = {
+        rel: names
+        for rel, names in previous.listings.items()
+        if rel not in touched and not _is_under(rel, replaced)
+    }
+    found_names: dict[str, frozenset[str]] = {}
+    try:
+        for root in replaced:
+            if not (out_dir / root).is_dir():
+                continue
+            for rel, path, entries in _folders(out_dir / root, strict=True):
+                full = f"{root}/{rel}" if rel else root
+                found = os.stat(path, follow_symlinks=False)
+                folders[full] = (found.st_mtime_ns, found.st_ino)
+                found_names[full] = frozenset(entry.name for entry in entries)
+                for name, stat in _files_of(full, entries):
+                    if published.get(name) != stat:
+                        return None
+        for rel in sorted(touched - set(found_names)):
+            try:
+                found = os.stat(out_dir / rel, follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # pruned, being left empty
+            folders[rel] = (found.st_mtime_ns, found.st_ino)
+            found_names[rel] = frozenset(os.listdir(out_dir / rel))
+    except OSError:
+        return None
+    expected: dict[str, set[str]] = {rel: set() for rel in found_names}
+    for path in (*published, *folders):
+        parent, _, name = path.rpartition("/")
+        if path and parent in expected:
+            expected[parent].add(name)
+    for rel, names in found_names.items():
+        if names != expected[rel]:
+            return None
+        if folders[rel][0] >= taken - RACY_NS:
+            listings[rel] = names
+    return FolderSnapshot(folders, listings)
+
+
 def output_unchanged(
     out_dir: Path, published: Mapping[str, Stat], snapshot: FolderSnapshot | None
 ) -> bool:

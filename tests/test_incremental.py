@@ -706,3 +706,61 @@ def test_a_file_written_in_pieces_with_new_bytes_is_staged_to_be_moved(tmp_path)
     staged = tmp_path / "staging" / "data" / "big.json"
     assert staged.read_bytes() == b"[1,2,3,4]"
     assert [p.name for p in staged.parent.iterdir()] == ["big.json"]
+
+
+def _snapshot_after_build(content: Path, out: Path, monkeypatch, *extra: str):
+    """The folder snapshot an in-place build saved without walking the output, and the
+    one a full walk gives."""
+    from generator import incremental
+
+    def no_walk(out_dir, published):
+        raise AssertionError("an in-place build walked the whole output")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(incremental, "snapshot_output", no_walk)
+        build(content, out, *extra)
+    state = cache.Store(out.parent / ".cache" / out.name).load("state")
+    fresh = incremental.snapshot_output(out.resolve(), state["published"])
+    assert state["snapshot"] is not None and fresh is not None
+    return state["snapshot"].folders, fresh.folders
+
+
+def _date_moved_to_2031(content: Path) -> None:
+    path = events(content)[3]
+    path.write_text(
+        re.sub(r"^date: .*$", "date: 2031-05-06", path.read_text(), count=1, flags=re.M)
+    )
+
+
+SNAPSHOT_EDITS = {
+    "summary": EDITS["summary"],
+    "new event": EDITS["new event"],
+    "deleted event": lambda content: events(content)[5].unlink(),
+    "new year": _date_moved_to_2031,
+}
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["no-search", "search"])
+@pytest.mark.parametrize("kind", sorted(SNAPSHOT_EDITS))
+def test_an_in_place_rebuild_updates_the_output_snapshot_as_a_full_walk_would(
+    tmp_path, monkeypatch, kind, search
+):
+    content = make_content(tmp_path / "content", events=10)
+    out = tmp_path / "site"
+    extra = () if search else ("--no-search",)
+    build(content, out, *extra)
+    SNAPSHOT_EDITS[kind](content)
+    saved, walked = _snapshot_after_build(content, out, monkeypatch, *extra)
+    assert saved == walked
+
+
+def test_a_stray_file_in_a_folder_the_update_touched_voids_the_snapshot(site):
+    from generator import incremental
+
+    _, out = site
+    state = cache.Store(out.parent / ".cache" / out.name).load("state")
+    touched = ["events/x/index.html"]
+    args = (out.resolve(), state["snapshot"], state["published"], touched, [])
+    assert incremental.updated_snapshot(*args) is not None
+    (out / "events" / "stray.html").write_text("not ours")
+    assert incremental.updated_snapshot(*args) is None
