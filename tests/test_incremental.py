@@ -764,3 +764,18 @@ def test_a_stray_file_in_a_folder_the_update_touched_voids_the_snapshot(site):
     assert incremental.updated_snapshot(*args) is not None
     (out / "events" / "stray.html").write_text("not ours")
     assert incremental.updated_snapshot(*args) is None
+
+
+def test_a_file_written_in_many_pieces_has_the_bytes_and_hash_of_one_put(tmp_path):
+    from generator import incremental
+
+    pieces = [bytes([n % 251]) * (1000 + n) for n in range(3000)]  # ~7.5 MB, many batches
+    whole = b"".join(pieces)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    in_pieces = incremental.Writer(tmp_path / "a", tmp_path / "site", {})
+    in_pieces.put_pieces("data/big.bin", iter(pieces))
+    at_once = incremental.Writer(tmp_path / "b", tmp_path / "site", {})
+    at_once.put("data/big.bin", whole)
+    assert (tmp_path / "a" / "data" / "big.bin").read_bytes() == whole
+    assert in_pieces.written["data/big.bin"][0] == at_once.written["data/big.bin"][0]
