@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -20,7 +23,7 @@ from generator.structure import (
     load_schema,
     passes_schema_quickly,
 )
-from tests.contentkit import ACTOR_MOD, EVENT_INCURSION, PLACE_KURSK, SITE
+from tests.contentkit import ACTOR_MOD, EVENT_INCURSION, PLACE_KURSK, SITE, write_site
 
 BASES = {
     "event": yaml.safe_load(EVENT_INCURSION.replace("2024-03-12", "'2024-03-12'")),
@@ -100,3 +103,24 @@ def test_the_fast_pass_refuses_a_line_break_after_a_valid_value(field, value):
     document = {**BASES["event"], field: value}
     assert not passes_schema_quickly(document, "event")
     assert not jsonschema.Draft202012Validator(load_schema("event")).is_valid(document)
+
+
+def _modules_after_loading(content: str) -> set[str]:
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom generator.pipeline import load_site\n"
+        f"load_site(Path({content!r}))\nprint(' '.join(sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    return set(ran.stdout.split())
+
+
+def test_valid_content_is_loaded_without_importing_jsonschema(tmp_path):
+    assert "jsonschema" not in _modules_after_loading(str(write_site(tmp_path, {})))
+
+
+def test_a_file_the_fast_pass_rejects_is_explained_by_jsonschema(tmp_path):
+    root = write_site(tmp_path, {"actors/russian-mod.yaml": "name: 5\nkind: Military\n"})
+    assert "jsonschema" in _modules_after_loading(str(root))
