@@ -99,7 +99,8 @@ def _trail(index: SiteIndex, places: Mapping[str, Key], place_id: str) -> list[K
 
 
 def _items(prints: Fingerprints, event_ids: Iterable[str]) -> Key:
-    return _each("items", (prints.items[e] for e in event_ids))
+    """`map` over the lookup, not a generator: hub pages list thousands of events."""
+    return _each("items", map(prints.items.__getitem__, event_ids))
 
 
 def _optional_item(prints: Fingerprints, event: Event | None) -> Key:
@@ -204,8 +205,9 @@ def sources_page(
         prints.site,
         f"{number}/{pages}/{len(index.citations)}",
         *(
-            combine("source", url, _items(prints, (c.event for c in citations)))
+            part
             for url, citations in chunk
+            for part in (url, b"".join(prints.items[c.event] for c in citations))
         ),
     )
 
