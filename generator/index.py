@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from generator.dates import PartialDate
@@ -60,6 +60,10 @@ class SiteIndex:
     citations: Mapping[str, tuple[Citation, ...]]
     """Source URL -> the events citing it, sorted by URL then chronology."""
     same_day: Mapping[str, tuple[str, ...]]
+    listed: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """A memo for `views`: what an event shows in any list except its link (date, places,
+    facets), made once per process rather than on each of the ~20 pages that list it.
+    Derived from the fields above only; never part of the index's value."""
 
     def previous_event(self, event_id: str) -> Event | None:
         index = self.position[event_id]

@@ -86,6 +86,15 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedParts:
+    """The parts of an event's list item that do not depend on the page listing it."""
+
+    when: When
+    places: tuple[str, ...]
+    facets: tuple[search.Facet, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EventItem:
     """One event in a list: timeline, hub page, related events."""
 
@@ -186,12 +195,20 @@ class Linker:
         return tuple(self.place(place.id) for place in reversed(chain))
 
     def event_item(self, event: Event) -> EventItem:
+        listed: ListedParts | None = self.index.listed.get(event.id)
+        if listed is None:
+            listed = ListedParts(
+                when=event_when(event, self.index.site.timezone),
+                places=tuple(self.index.places[p].name for p in event.places),
+                facets=search.event_facets(self.index, event),
+            )
+            self.index.listed[event.id] = listed
         return EventItem(
             link=self.event(event.id),
-            when=event_when(event, self.index.site.timezone),
+            when=listed.when,
             summary=event.summary,
-            places=tuple(self.index.places[p].name for p in event.places),
-            facets=search.event_facets(self.index, event),
+            places=listed.places,
+            facets=listed.facets,
         )
 
     def event_items(self, event_ids: tuple[str, ...]) -> tuple[EventItem, ...]:

@@ -359,3 +359,17 @@ def test_the_search_indexer_is_given_exactly_the_pages_marked_for_indexing(
     given = {event(event_id) for ids in shards(index).values() for event_id in ids}
     marked = {p for p in html_pages(built_site) if "data-pagefind-body" in read(built_site, p)}
     assert marked and marked == given
+
+
+def test_an_index_with_other_site_settings_does_not_reuse_remembered_list_items(
+    fixture_content: Path,
+) -> None:
+    import dataclasses
+
+    index, _ = load_site(fixture_content)
+    assert index is not None
+    pages.render_pages(index)
+    assert index.listed, "rendering remembers each listed event's date, places and facets"
+    moved = dataclasses.replace(index, site=dataclasses.replace(index.site, timezone="UTC"))
+    assert moved.listed == {}
+    assert moved.listed is not index.listed
