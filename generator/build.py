@@ -152,9 +152,10 @@ def _load_and_publish(
     use_cache = store.folder is not None
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
-    vouched = Vouched(
-        previous.get("digests") or {},
-        previous.get("started", 0) - incremental.RACY_NS,
+    vouched = (
+        Vouched(previous.get("digests") or {}, previous.get("started", 0) - incremental.RACY_NS)
+        if use_cache
+        else None
     )
     index, problems = load_site(content_dir, memo, vouched)
     if parsed is not None:
@@ -185,5 +186,5 @@ def _load_and_publish(
         return sort_problems([*problems, *refused.problems])
     if fragments is not None:
         fragments.save(store)
-    _save_state(store, job.state(*state_keys, digests=vouched.seen))
+    _save_state(store, job.state(*state_keys, digests=vouched.seen if vouched else {}))
     return problems

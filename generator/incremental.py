@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,37 +58,35 @@ class Writer:
         self.place(out_path, check_out_path(out_path).parts, data)
 
     def place(self, out_path: str, parts: tuple[str, ...], data: bytes) -> None:
-        hashed = digest(data)
-        known = self.previous.get(out_path)
-        if known and known[0] == hashed and self.in_place:
-            self.written[out_path] = known
-            return
-        target = self._target(parts)
-        if not (known and known[0] == hashed and self.link(out_path, known[1], target)):
-            _write_new(target, data)
-        self.written[out_path] = (hashed, stat_of(target))
+        self._settle(out_path, parts, digest(data), lambda target: _write_new(target, data))
 
     def put_pieces(self, out_path: str, pieces: Iterable[bytes]) -> None:
         """As `put`, for a file made a piece at a time: each piece is hashed and written
         as it comes, beside the target, and only then is the result compared with the
         last build's: kept, linked or moved into place."""
-        target = self._target(check_out_path(out_path).parts)
-        fresh = target.with_name(f".{target.name}.new")
+        parts = check_out_path(out_path).parts
+        fresh = self._target(parts).with_name(f".{parts[-1]}.new")
         hasher = hashlib.blake2b(digest_size=DIGEST_BYTES)
         with open(fresh, "wb") as stream:
             for batch in _batched(pieces):
                 hasher.update(batch)
                 stream.write(batch)
-        hashed = hasher.digest()
+        self._settle(out_path, parts, hasher.digest(), lambda target: os.replace(fresh, target))
+        fresh.unlink(missing_ok=True)
+
+    def _settle(
+        self, out_path: str, parts: tuple[str, ...], hashed: bytes, write: Callable[[Path], None]
+    ) -> None:
+        """Record a file of these bytes: kept as published when updating in place, else
+        linked from the last build when unchanged, else written by `write`."""
         known = self.previous.get(out_path)
-        if known and known[0] == hashed and self.in_place:
-            fresh.unlink()
-            self.written[out_path] = known
+        unchanged = known if known is not None and known[0] == hashed else None
+        if unchanged is not None and self.in_place:
+            self.written[out_path] = unchanged
             return
-        if known and known[0] == hashed and self.link(out_path, known[1], target):
-            fresh.unlink()
-        else:
-            os.replace(fresh, target)
+        target = self._target(parts)
+        if unchanged is None or not self.link(out_path, unchanged[1], target):
+            write(target)
         self.written[out_path] = (hashed, stat_of(target))
 
     def reuse(self, out_path: str) -> bool:

@@ -228,7 +228,7 @@ def search_shards(index: SiteIndex, prints: Fingerprints, indexer: str) -> dict[
             "search-shard",
             indexer,
             prints.site,
-            *(combine("indexed", e, prints.items[e]) for e in event_ids),
+            *(part for e in event_ids for part in (e, prints.items[e])),
         )
         for shard, event_ids in search.shards(index).items()
     }

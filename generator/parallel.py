@@ -11,26 +11,19 @@ saves.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from generator import pages
 from generator.incremental import Manifest, Writer
 from generator.index import SiteIndex
+from generator.pipeline import process_count
 
 MIN_UNITS_TO_FORK = 400
-MAX_PROCESSES = 8
 
 Job = tuple[SiteIndex, Sequence[pages.Unit], Writer]
 _inherited: list[Job] = []
 """The job a forked child was born with; set only in children, by `_adopt`."""
-
-
-def process_count(units: int) -> int:
-    if units < MIN_UNITS_TO_FORK or not hasattr(os, "fork"):
-        return 1
-    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
 
 
 OnUnits = Callable[[int, int], None]
@@ -64,7 +57,7 @@ def render_pages(
     on_units: OnUnits | None = None,
 ) -> None:
     """The pages of `units` into `writer`; `alongside` (the exports) runs in the parent meanwhile."""
-    shares = process_count(len(units))
+    shares = process_count(len(units), MIN_UNITS_TO_FORK)
     if shares == 1:
         render_share((index, units, writer), 0, 1, on_units)
         if alongside is not None:

@@ -246,12 +246,16 @@ def _read_and_examine(task: _Task, memo: FileMemo | None) -> _Read:
 
 MIN_FILES_TO_FORK = 1000
 """Below this a second process costs more (start-up, pickling) than it saves."""
+MAX_PROCESSES = 8
 
 
-def _process_count(files: int) -> int:
-    if files < MIN_FILES_TO_FORK or not hasattr(os, "fork"):
+def process_count(items: int, at_least: int) -> int:
+    """Processes worth using for `items` pieces of work: one below `at_least` (forking
+    would cost more than it saves) or where there is no fork, else one per usable core.
+    Shared by reading the files (here) and rendering the pages (`parallel`)."""
+    if items < at_least or not hasattr(os, "fork"):
         return 1
-    return max(1, min(8, len(os.sched_getaffinity(0))))
+    return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0))))
 
 
 _inherited_memo: list[FileMemo | None] = []
@@ -270,7 +274,7 @@ def _read_all(tasks: list[_Task], memo: FileMemo | None) -> list[_Read]:
     """On every core when there are many: workers read and parse, and send back only
     the outcomes (records included), never the documents. Forked workers inherit the
     memo rather than receive it, so a file whose bytes it knows is not parsed again."""
-    processes = _process_count(len(tasks))
+    processes = process_count(len(tasks), MIN_FILES_TO_FORK)
     if processes == 1:
         return [_read_and_examine(task, memo) for task in tasks]
     context = multiprocessing.get_context("fork")

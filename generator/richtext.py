@@ -193,9 +193,8 @@ def clean_html(fragment: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=256)
 def render_markdown(text: str) -> str:
-    """Safe HTML for an editor's Markdown. A build converts each body once (on its
-    event's page), so only a few recent texts are kept: 4,096 of them held ~14 MB per
-    rendering process for no hit."""
+    """Safe HTML for an editor's Markdown. Not cached: a build converts each body once
+    (on its event's page), and a cache of 4,096 texts held ~14 MB per rendering process
+    for no hit."""
     return clean_html(_markdown().reset().convert(text)).strip()

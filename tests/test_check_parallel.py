@@ -75,7 +75,7 @@ def test_a_large_site_is_loaded_in_parallel_into_the_index_one_process_builds(
 ):
     parallel, problems = load_site(large_site)
     assert parallel is not None and not problems
-    monkeypatch.setattr(pipeline, "_process_count", lambda files: 1)
+    monkeypatch.setattr(pipeline, "MIN_FILES_TO_FORK", 10**9)  # one process
     assert load_site(large_site) == (parallel, problems)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import pytest
-
 from generator.dates import PartialDate
 from generator.model import Figure
 from generator.pipeline import load_site
@@ -31,9 +29,3 @@ def test_defaults_and_problems_are_restored_as_written():
     assert pickle.loads(pickle.dumps(PartialDate(2024))) == PartialDate(2024, None, None)
     problem = error("events/a.yaml", 3, 5, "unknown place 'x'")
     assert pickle.loads(pickle.dumps(problem)) == problem
-
-
-def test_a_restored_record_is_still_frozen():
-    restored = pickle.loads(pickle.dumps(Figure("killed", 1, 1)))
-    with pytest.raises(AttributeError):
-        restored.low = 2  # type: ignore[misc]
