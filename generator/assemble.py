@@ -23,6 +23,7 @@ from generator import (
     publish,
     render,
     search,
+    unchanged,
 )
 from generator.errors import UsageError
 from generator.exports.joined import FragmentMemo, Remembered
@@ -63,7 +64,7 @@ class Refused(Exception):
         self.problems = problems
 
 
-SearchState = dict[str, tuple[bytes, dict[str, incremental.Stat]]]
+SearchState = dict[str, tuple[bytes, dict[str, unchanged.Stat]]]
 """Shard -> (the key its bundle was made from, the bundle's files as published)."""
 
 
@@ -78,10 +79,10 @@ def _search_keys(index: SiteIndex, prints: pagekeys.Fingerprints | None) -> dict
     return pagekeys.search_shards(index, prints, indexer)
 
 
-def _bundle_files(site: Path, shard: str) -> dict[str, incremental.Stat]:
+def _bundle_files(site: Path, shard: str) -> dict[str, unchanged.Stat]:
     """A shard's bundle files, as site paths, with their stats as published."""
     folder = search.bundle_folder(shard)
-    return {f"{folder}{rel}": stat for rel, stat in incremental.files_under(site / folder)}
+    return {f"{folder}{rel}": stat for rel, stat in unchanged.files_under(site / folder)}
 
 
 class _Unit(Protocol):
@@ -133,7 +134,7 @@ class Job:
 
     def fill(self, staging: Path) -> None:
         hashes: dict[str, bytes] = self.previous.get("output_hashes") or {}
-        published: dict[str, incremental.Stat] = self.previous.get("published") or {}
+        published: dict[str, unchanged.Stat] = self.previous.get("published") or {}
         manifest = {path: (hashed, published[path]) for path, hashed in hashes.items()}
         writer = incremental.Writer(staging, self.out, manifest, in_place=self.in_place)
         self.writer = writer
@@ -255,7 +256,7 @@ class Job:
         for _key, files in self.search.values():
             published |= files
         last = self.previous.get("snapshot")
-        if self.moved is not None and isinstance(last, incremental.FolderSnapshot):
+        if self.moved is not None and isinstance(last, unchanged.FolderSnapshot):
             snapshot = incremental.updated_snapshot(
                 self.out, last, published, self.moved, self.replaced
             )

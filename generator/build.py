@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator import cache, incremental, publish
+from generator import cache, outpath, unchanged
 from generator.problems import Problem, sort_problems
 from generator.progress import Report
 
@@ -65,10 +65,17 @@ def _with_detail(store: cache.Store, quick: dict[str, Any]) -> dict[str, Any]:
     return {**detail, **quick}
 
 
-def _published_as_left(state: dict[str, Any], out_dir: Path) -> bool:
-    """The output holds exactly the files the last build published, none changed since."""
-    return bool(state) and incremental.output_unchanged(
-        out_dir, state["published"], state.get("snapshot")
+def _inputs_and_published_as_left(
+    content_dir: Path, out_dir: Path, state: dict[str, Any], use_cache: bool
+) -> tuple[unchanged.Inputs, bool]:
+    """The content files' stats, and whether the output holds exactly the files the last
+    build published, none changed since (never, without a cache or a last build)."""
+    if not use_cache:
+        return {}, False
+    if not state:
+        return unchanged.input_stats(content_dir), False
+    return unchanged.inputs_and_output_unchanged(
+        content_dir, out_dir.resolve(), state["published"], state.get("snapshot")
     )
 
 
@@ -89,7 +96,7 @@ def build_site(
     exports whose keys changed are rendered, and unchanged files are kept rather than
     rewritten; the output is byte for byte that of `use_cache=False`.
     """
-    publish.check_output_location(out_dir, content_dir, REPO_ROOT)
+    outpath.check_output_location(out_dir, content_dir, REPO_ROOT)
     if use_cache and cache_dir is not None:
         cache.check_cache_location(cache_dir, content_dir, out_dir)
     with _collector_paused():
@@ -105,17 +112,16 @@ def _build(
     with_search: bool,
     report: Report,
 ) -> list[Problem]:
-    started = incremental.now_ns()
+    started = unchanged.now_ns()
     store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
-    inputs = incremental.input_stats(content_dir) if use_cache else ()
     state = store.load("state")
     previous = state if isinstance(state, dict) and state.get("options") == options else {}
-    as_left = use_cache and _published_as_left(previous, out_dir.resolve())
+    inputs, as_left = _inputs_and_published_as_left(content_dir, out_dir, previous, use_cache)
     if (
         as_left
         and previous["inputs"] == inputs
-        and not incremental.is_racy(inputs, previous["started"])
+        and not unchanged.is_racy(inputs, previous["started"])
     ):
         return list(previous["problems"])
     previous = _with_detail(store, previous)
@@ -145,7 +151,8 @@ def _load_and_publish(
     state_keys: tuple[object, object, int],
 ) -> list[Problem]:
     """The work of a build that is needed: load, assemble, publish, save the state."""
-    from generator import assemble, pagekeys  # only now: a no-change build needs neither
+    # Only now: a no-change build needs none of these, nor `dataclasses` which they import.
+    from generator import assemble, incremental, pagekeys, publish
     from generator.pipeline import Vouched, load_site
 
     report("reading content", 0, 0)
@@ -153,7 +160,7 @@ def _load_and_publish(
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (
-        Vouched(previous.get("digests") or {}, previous.get("started", 0) - incremental.RACY_NS)
+        Vouched(previous.get("digests") or {}, previous.get("started", 0) - unchanged.RACY_NS)
         if use_cache
         else None
     )

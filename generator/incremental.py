@@ -8,10 +8,10 @@ the previous output, so its inode and mtime stay as they were. The previous buil
 which files are safe to keep: a file someone changed in `site/` since has another size,
 mtime or inode and is written afresh.
 
-A build whose inputs did not change at all (the same content files by path, size and
-mtime, the same generator code and options) and whose output is exactly as published
-returns at once. Like git, it trusts an mtime only if the file had not been touched in
-the second before the previous build began, so an edit racing a build is never missed.
+A build whose inputs did not change at all and whose output is exactly as published
+returns at once (`unchanged`). Like git, it trusts an mtime only if the file had not
+been touched in the second before the previous build began, so an edit racing a build is
+never missed.
 """
 
 from __future__ import annotations
@@ -19,20 +19,24 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.cache import DIGEST_BYTES, Store, digest
-from generator.publish import MARKER, MARKER_TEXT, check_out_path
+from generator.outpath import MARKER, MARKER_TEXT, check_out_path
+from generator.unchanged import (
+    RACY_NS,
+    FolderSnapshot,
+    Stat,
+    file_stats,
+    now_ns,
+    walk_folders,
+)
 
-Stat = tuple[int, int, int]
-"""(size, mtime_ns, inode) of a published file."""
 Manifest = dict[str, tuple[bytes, Stat]]
 """out_path -> (hash of the bytes, stat as published)."""
-RACY_NS = 1_000_000_000
 
 
 def stat_of(path: Path) -> Stat:
@@ -160,44 +164,6 @@ def _write_new(target: Path, data: bytes) -> None:
             stream.write(data)
 
 
-def _folders(
-    root: Path, *, strict: bool = False
-) -> Iterator[tuple[str, str, list[os.DirEntry[str]]]]:
-    """Every folder from `root` down as (POSIX path relative to `root`, "" for itself; its
-    path; its entries), never following a symlink. `os.scandir` keeps a walk to one stat
-    per file: it is the cost of every no-change rebuild. A folder that cannot be listed
-    is skipped, like `os.walk` does, unless `strict`."""
-    pending = [(os.fspath(root), "")]
-    while pending:
-        path, rel = pending.pop()
-        try:
-            entries = list(os.scandir(path))
-        except OSError:
-            if strict:
-                raise
-            continue
-        yield rel, path, entries
-        prefix = f"{rel}/" if rel else ""
-        pending += [
-            (e.path, f"{prefix}{e.name}") for e in entries if e.is_dir(follow_symlinks=False)
-        ]
-
-
-def _files_of(rel: str, entries: list[os.DirEntry[str]]) -> Iterator[tuple[str, Stat]]:
-    prefix = f"{rel}/" if rel else ""
-    for entry in entries:
-        if not entry.is_dir(follow_symlinks=False):
-            found = entry.stat(follow_symlinks=False)
-            yield f"{prefix}{entry.name}", (found.st_size, found.st_mtime_ns, found.st_ino)
-
-
-def files_under(folder: Path) -> Iterator[tuple[str, Stat]]:
-    """Every file below `folder` as (relative POSIX path, stat), in no particular order.
-    Symlinks count as files."""
-    for rel, _path, entries in _folders(folder):
-        yield from _files_of(rel, entries)
-
-
 def reuse_tree(writer: Writer, stats: Mapping[str, Stat]) -> bool:
     """Link every file of a previous sub-tree (the search index); False if any changed."""
     for rel, expected in sorted(stats.items()):
@@ -212,40 +178,6 @@ def remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def input_stats(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime_ns) of every file in the content folder, sorted."""
-    return tuple(sorted((rel, size, mtime) for rel, (size, mtime, _) in files_under(content_dir)))
-
-
-def is_racy(inputs: tuple[tuple[str, int, int], ...], started_ns: int) -> bool:
-    """True when a file changed so close to the build's start that mtime cannot vouch for it."""
-    return any(mtime >= started_ns - RACY_NS for _, _, mtime in inputs)
-
-
-def output_matches(out_dir: Path, published: Mapping[str, Stat]) -> bool:
-    """True when `out_dir` holds exactly the published files, none changed since."""
-    try:
-        return dict(files_under(out_dir)) == published
-    except OSError:
-        return False
-
-
-@dataclass(frozen=True, slots=True)
-class FolderSnapshot:
-    """The published folders as the last build left them, to verify the output quickly.
-
-    A folder's mtime changes whenever an entry is added to it, removed or renamed, so
-    when every folder still has its recorded (mtime, inode) and every file its recorded
-    stat, the output is unchanged without listing a folder. A folder changed in the
-    second before the snapshot cannot vouch for itself that way (a later change could
-    share its timestamp), so its entries are recorded and listed instead.
-    """
-
-    folders: dict[str, tuple[int, int]]
-    """Folder relative to the output ("" for the output itself) -> (mtime_ns, inode)."""
-    listings: dict[str, frozenset[str]]
-
-
 def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnapshot | None:
     """Walk the output once; None when it does not hold exactly the published files."""
     taken = now_ns()
@@ -253,12 +185,12 @@ def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnaps
     listings: dict[str, frozenset[str]] = {}
     files: dict[str, Stat] = {}
     try:
-        for rel, path, entries in _folders(out_dir, strict=True):
+        for rel, path, entries in walk_folders(out_dir, strict=True):
             found = os.stat(path, follow_symlinks=False)
             folders[rel] = (found.st_mtime_ns, found.st_ino)
             if found.st_mtime_ns >= taken - RACY_NS:
                 listings[rel] = frozenset(entry.name for entry in entries)
-            files.update(_files_of(rel, entries))
+            files.update(file_stats(rel, entries))
     except OSError:
         return None
     return FolderSnapshot(folders, listings) if files == published else None
@@ -308,12 +240,12 @@ def updated_snapshot(
         for root in replaced:
             if not (out_dir / root).is_dir():
                 continue
-            for rel, path, entries in _folders(out_dir / root, strict=True):
+            for rel, path, entries in walk_folders(out_dir / root, strict=True):
                 full = f"{root}/{rel}" if rel else root
                 found = os.stat(path, follow_symlinks=False)
                 folders[full] = (found.st_mtime_ns, found.st_ino)
                 found_names[full] = frozenset(entry.name for entry in entries)
-                for name, stat in _files_of(full, entries):
+                for name, stat in file_stats(full, entries):
                     if published.get(name) != stat:
                         return None
         for rel in sorted(touched - set(found_names)):
@@ -336,41 +268,6 @@ def updated_snapshot(
         if folders[rel][0] >= taken - RACY_NS:
             listings[rel] = names
     return FolderSnapshot(folders, listings)
-
-
-def output_unchanged(
-    out_dir: Path, published: Mapping[str, Stat], snapshot: FolderSnapshot | None
-) -> bool:
-    """True when `out_dir` is exactly as published: a stat per folder and file, no walk.
-    The stats are taken relative to the opened output folder, which spares joining
-    and resolving 20,000 paths on a 10,000-event site."""
-    if snapshot is None:
-        return output_matches(out_dir, published)
-    try:
-        root = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        for rel, expected in snapshot.folders.items():
-            found = os.stat(rel or ".", dir_fd=root, follow_symlinks=False)
-            if (found.st_mtime_ns, found.st_ino) != expected:
-                return False
-            listing = snapshot.listings.get(rel)
-            if listing is not None and frozenset(os.listdir(out_dir / rel)) != listing:
-                return False
-        for rel, (size, mtime, inode) in published.items():
-            found = os.stat(rel, dir_fd=root, follow_symlinks=False)
-            if (found.st_size, found.st_mtime_ns, found.st_ino) != (size, mtime, inode):
-                return False
-    except OSError:
-        return False
-    finally:
-        os.close(root)
-    return True
-
-
-def now_ns() -> int:
-    return time.time_ns()
 
 
 class Carried(MutableMapping[Any, Any]):

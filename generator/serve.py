@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 
 from generator.build import REPO_ROOT, build_site
 from generator.errors import UsageError
+from generator.outpath import check_output_location
 from generator.problems import FORMATTERS, Problem, error
-from generator.publish import check_output_location
 from generator.validate import is_http_url
 
 HOST = "127.0.0.1"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import publish
+from generator import outpath, publish
 from generator.cli import main
 from generator.errors import BuildError, UsageError
 from tests.contentkit import event, write_site
@@ -48,14 +48,14 @@ def test_publish_writes_every_file_and_the_build_marker(tmp_path):
     publish.publish({"index.html": b"<p>home</p>", "events/a/index.html": b"a"}, out)
     assert (out / "index.html").read_bytes() == b"<p>home</p>"
     assert (out / "events/a/index.html").read_bytes() == b"a"
-    assert (out / publish.MARKER).read_bytes() == publish.MARKER_TEXT
+    assert (out / outpath.MARKER).read_bytes() == outpath.MARKER_TEXT
 
 
 def test_publish_replaces_the_whole_previous_site(tmp_path):
     out = tmp_path / "site"
     previous_site(out)
     publish.publish({"index.html": b"new"}, out)
-    assert sorted(tree(out)) == [publish.MARKER, "index.html"]
+    assert sorted(tree(out)) == [outpath.MARKER, "index.html"]
 
 
 def test_staging_folder_is_removed_after_success(tmp_path):
@@ -116,7 +116,7 @@ TRAVERSALS = [
     "events//index.html",
     "./index.html",
     "",
-    publish.MARKER,
+    outpath.MARKER,
 ]
 
 
@@ -144,13 +144,13 @@ def test_same_files_publish_byte_identical_trees(tmp_path):
 
 def test_site_folder_inside_the_repository_is_allowed(tmp_path):
     content = write_site(tmp_path / "content", {})
-    publish.check_output_location(REPO_ROOT / "site", content, REPO_ROOT)
+    outpath.check_output_location(REPO_ROOT / "site", content, REPO_ROOT)
 
 
 def test_folder_from_a_previous_build_may_be_replaced(tmp_path):
     out = tmp_path / "site"
     previous_site(out)
-    publish.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
+    outpath.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
 
 
 def test_existing_folder_without_the_build_marker_is_refused(tmp_path):
@@ -158,21 +158,21 @@ def test_existing_folder_without_the_build_marker_is_refused(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(UsageError, match=r"\.timeline-build"):
-        publish.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
+        outpath.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
 
 
 @pytest.mark.parametrize("where", ["/", "home"])
 def test_root_and_home_folder_are_refused(tmp_path, where):
     out = Path.home() if where == "home" else Path("/")
     with pytest.raises(UsageError, match="root or home"):
-        publish.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
+        outpath.check_output_location(out, write_site(tmp_path / "content", {}), REPO_ROOT)
 
 
 def test_symlink_to_the_content_folder_is_refused(tmp_path):
     content = write_site(tmp_path / "content", {})
     (tmp_path / "site").symlink_to(content, target_is_directory=True)
     with pytest.raises(UsageError, match="content folder"):
-        publish.check_output_location(tmp_path / "site", content, REPO_ROOT)
+        outpath.check_output_location(tmp_path / "site", content, REPO_ROOT)
 
 
 # ------------------------------------------------------------------ through the command line
@@ -228,7 +228,7 @@ def test_successful_build_leaves_no_staging_folder(tmp_path):
     content = write_site(tmp_path / "content", {})
     assert build(content, tmp_path / "site") == 0
     assert staging_folders(tmp_path) == []
-    assert (tmp_path / "site" / publish.MARKER).is_file()
+    assert (tmp_path / "site" / outpath.MARKER).is_file()
 
 
 def test_two_producers_claiming_one_path_are_reported():
