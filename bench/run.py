@@ -340,9 +340,23 @@ def bench_size(n: int, args: argparse.Namespace, hugo: Path, pelican: Path) -> d
     return result
 
 
+def compile_generator() -> None:
+    """Write the generator's bytecode once, as an installed program has it. A Python run
+    with PYTHONDONTWRITEBYTECODE set (as some CI images and containers are) would
+    otherwise compile every imported module from source in each timed run: ~10 ms of a
+    no-change rebuild, ~0.1 s of a cold build. Hugo's and Pelican's are compiled or
+    installed already."""
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(REPO_ROOT / "generator")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def main(argv: Sequence[str]) -> int:
     args = parse(argv)
     hugo, pelican = ensure_tools()
+    compile_generator()
     WORK.mkdir(parents=True, exist_ok=True)
     for n in args.n or [1000, 10000]:
         result = bench_size(n, args, hugo, pelican)
