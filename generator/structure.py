@@ -120,9 +120,43 @@ def folded_guards(node: Any) -> Any:
     return folded
 
 
+ANNOTATIONS = frozenset({"description", "examples", "default", "title", "$comment"})
+
+
+def inlined_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The draft-07 schema with each local `$ref` replaced by the definition it names.
+
+    The compiled validator calls a function for each `$ref` it meets and, for every call,
+    formats the name an error there would carry (`str.format(**locals())`), valid data or
+    not: 124,000 calls at 10,000 events. Inlined, the same checks run in place, a tenth
+    faster (under 2 % of a check). Beside a `$ref`, draft-07 ignores other keywords, and
+    in our schemas they are annotations; a `$ref` with any other sibling, or within its
+    own definition, is kept as it is."""
+    definitions = schema.get("definitions", {})
+
+    def inline(node: Any, expanding: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, expanding) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            name = ref.removeprefix("#/definitions/")
+            if (
+                name in definitions
+                and name not in expanding
+                and set(node) - {"$ref"} <= ANNOTATIONS
+            ):
+                return inline(definitions[name], expanding | {name})
+        return {key: inline(value, expanding) for key, value in node.items()}
+
+    inlined: dict[str, Any] = inline(schema, frozenset())
+    return inlined
+
+
 @functools.cache
 def _fast_validator(kind: Kind) -> Any:
-    return fastjsonschema.compile(folded_guards(as_draft7(load_schema(kind))))
+    return fastjsonschema.compile(inlined_refs(folded_guards(as_draft7(load_schema(kind)))))
 
 
 def passes_schema_quickly(data: Any, kind: Kind) -> bool:

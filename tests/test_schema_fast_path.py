@@ -20,6 +20,7 @@ from generator.structure import (
     NO_LINE_BREAK_AHEAD,
     as_draft7,
     folded_guards,
+    inlined_refs,
     load_schema,
     passes_schema_quickly,
 )
@@ -72,6 +73,12 @@ def test_fast_pass_accepts_exactly_what_jsonschema_accepts(kind, path, value):
     document = mutate(BASES[kind], path, value)
     slow_ok = jsonschema.Draft202012Validator(load_schema(kind)).is_valid(document)
     assert passes_schema_quickly(document, kind) == slow_ok
+
+
+@pytest.mark.parametrize("kind", sorted(BASES))
+def test_every_reference_is_inlined_for_the_fast_pass(kind):
+    """A `$ref` costs the fast pass a function call and a formatted name per value."""
+    assert '"$ref"' not in json.dumps(inlined_refs(folded_guards(as_draft7(load_schema(kind)))))
 
 
 @pytest.mark.parametrize("kind", sorted(BASES))
