@@ -548,24 +548,6 @@ def _age_everything(folder: Path) -> None:
         os.utime(path, ns=(10**18, 10**18), follow_symlinks=False)
 
 
-@pytest.mark.parametrize("aged", [True, False], ids=["old-folders", "fresh-folders"])
-def test_a_file_added_to_the_published_site_is_noticed_by_a_no_change_build(tmp_path, aged):
-    content = make_content(tmp_path / "content", events=10)
-    _age_everything(content)
-    out = tmp_path / "site"
-    build(content, out, "--no-search")
-    if aged:  # folders whose mtime alone vouches for their entries
-        for folder in [out, *(p for p in out.rglob("*") if p.is_dir())]:
-            os.utime(folder, ns=(10**18, 10**18))
-        (content / "site.yaml").touch()
-        build(content, out, "--no-search")
-    stray = next((out / "events").iterdir()) / "stray.html"
-    stray.write_text("not from the build")
-    build(content, out, "--no-search")
-    assert not stray.exists()
-    assert tree(out) == cold(content, tmp_path)
-
-
 def _cached_fragments(store: cache.Store) -> set[tuple[str, str, bytes]]:
     return set(store.load("fragments") or {}) | set(store.load("fragments-new") or {})
 
