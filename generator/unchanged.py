@@ -178,8 +178,8 @@ def inputs_and_output_unchanged(
     The two are the whole of a no-change build: a stat per content file, per published
     folder and per published file (~10,000 of each on a 10,000-event site, where each
     page has its own folder). A forked child stats the folders and half the published
-    files while this process stats the content and the other half, so each does about a
-    third of the work. The child answers with its exit status, and anything unexpected
+    files while this process stats the content and the other half, so each does about
+    half of the work. The child answers with its exit status, and anything unexpected
     there reads as "changed", which only costs a real build. Threads would not help:
     each stat is a short system call, and the interpreter lock serialises the Python
     around it."""
