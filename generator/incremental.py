@@ -84,12 +84,12 @@ class Writer:
         """Record a file of these bytes: kept as published when updating in place, else
         linked from the last build when unchanged, else written by `write`."""
         known = self.previous.get(out_path)
-        unchanged = known if known is not None and known[0] == hashed else None
-        if unchanged is not None and self.in_place:
-            self.written[out_path] = unchanged
+        same = known if known is not None and known[0] == hashed else None
+        if same is not None and self.in_place:
+            self.written[out_path] = same
             return
         target = self._target(parts)
-        if unchanged is None or not self.link(out_path, unchanged[1], target):
+        if same is None or not self.link(out_path, same[1], target):
             write(target)
         self.written[out_path] = (hashed, stat_of(target))
 
@@ -178,6 +178,12 @@ def remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _needs_listing(folder_mtime_ns: int, taken_ns: int) -> bool:
+    """A folder changed in the second before the snapshot cannot vouch for its entries by
+    its mtime (a later change could share the timestamp): the snapshot lists it."""
+    return folder_mtime_ns >= taken_ns - RACY_NS
+
+
 def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnapshot | None:
     """Walk the output once; None when it does not hold exactly the published files."""
     taken = now_ns()
@@ -188,7 +194,7 @@ def snapshot_output(out_dir: Path, published: Mapping[str, Stat]) -> FolderSnaps
         for rel, path, entries in walk_folders(out_dir, strict=True):
             found = os.stat(path, follow_symlinks=False)
             folders[rel] = (found.st_mtime_ns, found.st_ino)
-            if found.st_mtime_ns >= taken - RACY_NS:
+            if _needs_listing(found.st_mtime_ns, taken):
                 listings[rel] = frozenset(entry.name for entry in entries)
             files.update(file_stats(rel, entries))
     except OSError:
@@ -265,7 +271,7 @@ def updated_snapshot(
     for rel, names in found_names.items():
         if names != expected[rel]:
             return None
-        if folders[rel][0] >= taken - RACY_NS:
+        if _needs_listing(folders[rel][0], taken):
             listings[rel] = names
     return FolderSnapshot(folders, listings)
 

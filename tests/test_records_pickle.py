@@ -8,7 +8,6 @@ from pathlib import Path
 from generator.dates import PartialDate
 from generator.model import Figure
 from generator.pipeline import load_site
-from generator.problems import error
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +24,5 @@ def test_a_record_restored_from_the_cache_has_every_field():
     assert (restored.name, restored.low, restored.high) == ("killed", 230, 240)
 
 
-def test_defaults_and_problems_are_restored_as_written():
+def test_a_record_made_with_defaults_is_restored_with_them():
     assert pickle.loads(pickle.dumps(PartialDate(2024))) == PartialDate(2024, None, None)
-    problem = error("events/a.yaml", 3, 5, "unknown place 'x'")
-    assert pickle.loads(pickle.dumps(problem)) == problem
