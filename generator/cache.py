@@ -5,7 +5,9 @@ Nothing in the cache is trusted beyond what its key proves. Every file carries t
 schemas, plus the Python version), so a new generator version or an edited template
 discards every entry at once. Within a file, entries are keyed by content hashes:
 a parsed content file by the hash of its bytes, a page by the hash of the data it is
-rendered from.
+rendered from. The code key is hashed again only when a code file's size or mtime
+differs from when it was last hashed (`code-key.pickle`), as git trusts the stats of
+files it has hashed before.
 
 Safety: the folder can be deleted at any time, and a missing, truncated or otherwise
 unreadable file reads as empty (the build then works cold). Writes go to a temporary
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import pickle
 import sys
@@ -31,20 +32,17 @@ from typing import Any
 
 from generator import __version__
 from generator.errors import UsageError
+from generator.unchanged import RACY_NS, now_ns
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMAS_DIR = PACKAGE_DIR.parent / "schemas"
 FORMAT = 1
 """Bumped when the layout of the cache files changes."""
 DEFAULT_NAME = ".cache"
+CODE_MEMO = "code-key.pickle"
 
-
-DIGEST_BYTES = 16
-
-
-def digest(data: bytes) -> bytes:
-    """A 128-bit content hash: collisions are not a practical concern at site sizes."""
-    return hashlib.blake2b(data, digest_size=DIGEST_BYTES).digest()
+CodeStamp = tuple[tuple[str, int, int], ...]
+"""(path, size, mtime_ns) of every code file."""
 
 
 def _code_files() -> list[Path]:
@@ -58,9 +56,22 @@ def _code_files() -> list[Path]:
     return sorted(found)
 
 
+def code_stamp() -> CodeStamp:
+    """What tells, without reading a code file, that none changed since it was hashed."""
+    stamp = []
+    for path in _code_files():
+        found = path.stat()
+        stamp.append((str(path), found.st_size, found.st_mtime_ns))
+    return tuple(stamp)
+
+
 @functools.cache
 def code_key() -> str:
     """Hash of everything in the program that shapes output; once per process."""
+    import hashlib  # here: a build whose code key is remembered hashes nothing
+
+    from generator.digests import digest
+
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
     for path in _code_files():
@@ -92,33 +103,62 @@ class Store:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._code_key: str | None = None
+
+    def code_key(self) -> str:
+        """`code_key()`, taken from this folder's memo while every code file has the size
+        and mtime it had when hashed: reading and hashing them all, and importing hashlib
+        to do it, was a twentieth of a no-change build. A memo written within a second
+        of a code file's change could miss a later change in the same tick, so none is
+        written then (as `unchanged.is_racy` does for content)."""
+        if self._code_key is not None:
+            return self._code_key
+        stamp = code_stamp()
+        memo = self._read(CODE_MEMO)
+        if isinstance(memo, tuple) and len(memo) == 3 and memo[:2] == (FORMAT, stamp):
+            self._code_key = str(memo[2])
+            return self._code_key
+        self._code_key = code_key()
+        if all(mtime < now_ns() - RACY_NS for _, _, mtime in stamp):
+            self._write(CODE_MEMO, (FORMAT, stamp, self._code_key))
+        return self._code_key
 
     def load(self, name: str) -> Any:
         """The payload saved under `name` by this code version, or None."""
-        if self.folder is None:
+        found = self._read(f"{name}.pickle")
+        if not isinstance(found, tuple) or len(found) != 2:
             return None
-        try:
-            with open(self.folder / f"{name}.pickle", "rb") as stream:
-                header, payload = pickle.load(stream)
-        except Exception:  # any damage to a cache file means "no entry"
-            return None
-        return payload if header == (FORMAT, code_key()) else None
+        header, payload = found
+        return payload if header == (FORMAT, self.code_key()) else None
 
     def save(self, name: str, payload: Any) -> None:
         """Atomically replace the entry; a failure to write leaves the cache as it was."""
+        if self.folder is not None:
+            self._write(f"{name}.pickle", ((FORMAT, self.code_key()), payload))
+
+    def _read(self, file_name: str) -> Any:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / file_name, "rb") as stream:
+                return pickle.load(stream)
+        except Exception:  # any damage to a cache file means "no entry"
+            return None
+
+    def _write(self, file_name: str, value: Any) -> None:
         if self.folder is None:
             return
         import tempfile  # here: a no-change build saves nothing and spares its import
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
+            handle, temporary = tempfile.mkstemp(prefix=f".{file_name}-", dir=self.folder)
         except OSError:
             return
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(((FORMAT, code_key()), payload), stream, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / f"{name}.pickle")
+                pickle.dump(value, stream, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / file_name)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
 

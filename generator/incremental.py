@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cache import DIGEST_BYTES, Store, digest
+from generator.cache import Store
+from generator.digests import DIGEST_BYTES, digest
 from generator.outpath import MARKER, MARKER_TEXT, check_out_path
 from generator.unchanged import (
     RACY_NS,

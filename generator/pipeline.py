@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator import index as linking
-from generator.cache import digest
+from generator.digests import digest
 from generator.load import Document, parse_bytes, read_document, read_raw
 from generator.model import (
     Actor,

@@ -14,12 +14,13 @@ import os
 import pickle
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from bench import generate
-from generator import cache
+from generator import cache, digests
 from generator.build import build_site
 from generator.cli import main
 
@@ -409,6 +410,65 @@ def test_the_code_key_covers_templates_static_files_and_schemas():
     assert {"templates", "static", "schemas", "generator"} <= covered
 
 
+@pytest.fixture
+def code_file(tmp_path, monkeypatch):
+    """One stand-in code file, a minute old, and a count of how often the code is hashed."""
+    path = tmp_path / "code.py"
+    path.write_text("version = 1\n")
+    a_minute_ago = time.time_ns() - 60_000_000_000
+    os.utime(path, ns=(a_minute_ago, a_minute_ago))
+    hashed: list[str] = []
+
+    def hash_code() -> str:
+        hashed.append(path.read_text())
+        return f"key of {path.read_text()!r}"
+
+    monkeypatch.setattr(cache, "_code_files", lambda: [path])
+    monkeypatch.setattr(cache, "code_key", hash_code)
+    return path, hashed
+
+
+def test_the_code_key_is_remembered_while_the_code_files_keep_their_stats(tmp_path, code_file):
+    _path, hashed = code_file
+    first = cache.Store(tmp_path / "cache").code_key()
+    assert cache.Store(tmp_path / "cache").code_key() == first
+    assert len(hashed) == 1
+
+
+def test_an_edited_code_file_is_hashed_again(tmp_path, code_file):
+    path, hashed = code_file
+    before = cache.Store(tmp_path / "cache").code_key()
+    path.write_text("version = 22\n")
+    assert cache.Store(tmp_path / "cache").code_key() != before
+    assert len(hashed) == 2
+
+
+def test_a_same_size_edit_with_a_new_mtime_is_hashed_again(tmp_path, code_file):
+    path, hashed = code_file
+    before = cache.Store(tmp_path / "cache").code_key()
+    path.write_text("version = 2\n")
+    os.utime(path, ns=(time.time_ns() - 30_000_000_000,) * 2)
+    assert cache.Store(tmp_path / "cache").code_key() != before
+    assert len(hashed) == 2
+
+
+def test_a_code_key_hashed_right_after_an_edit_is_not_remembered(tmp_path, code_file):
+    path, hashed = code_file
+    os.utime(path)
+    cache.Store(tmp_path / "cache").code_key()
+    cache.Store(tmp_path / "cache").code_key()
+    assert len(hashed) == 2
+    assert not (tmp_path / "cache" / cache.CODE_MEMO).exists()
+
+
+def test_a_damaged_code_key_memo_is_hashed_again(tmp_path, code_file):
+    _path, hashed = code_file
+    cache.Store(tmp_path / "cache").code_key()
+    (tmp_path / "cache" / cache.CODE_MEMO).write_bytes(b"\x80\x05garbage")
+    cache.Store(tmp_path / "cache").code_key()
+    assert len(hashed) == 2
+
+
 def test_pages_rendered_on_several_processes_equal_a_cold_build(tmp_path):
     content = make_content(tmp_path / "content", events=420, seed=5)
     out = tmp_path / "site"
@@ -661,7 +721,7 @@ def _writer_over(published: Path, staging: Path, *, in_place: bool):
     target = published / "data" / "big.json"
     target.parent.mkdir(parents=True)
     target.write_bytes(b"[1,2,3]")
-    previous = {"data/big.json": (cache.digest(b"[1,2,3]"), incremental.stat_of(target))}
+    previous = {"data/big.json": (digests.digest(b"[1,2,3]"), incremental.stat_of(target))}
     staging.mkdir()
     return incremental.Writer(staging, published, previous, in_place=in_place)
 
