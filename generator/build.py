@@ -44,9 +44,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapshot")
-"""What a no-change build reads (`state`); the rest (`state-detail`: the hashes of the
-content and of the published files, page keys, search bundles) is read only when
-something must be built."""
+"""What a no-change build reads (`state`, as an `unchanged.LastBuild`); the rest
+(`state-detail`) is read only when something must be built."""
 
 
 def _save_state(store: cache.Store, state: dict[str, Any]) -> None:
@@ -54,29 +53,27 @@ def _save_state(store: cache.Store, state: dict[str, Any]) -> None:
     between the two leaves a detail that no quick state names, which is ignored."""
     detail = {k: v for k, v in state.items() if k not in QUICK_STATE}
     store.save("state-detail", {**detail, "started": state["started"]})
-    store.save("state", {k: state[k] for k in QUICK_STATE})
+    store.save("state", unchanged.LastBuild.of(state))
 
 
-def _with_detail(store: cache.Store, quick: dict[str, Any]) -> dict[str, Any]:
+def _with_detail(store: cache.Store, last: unchanged.LastBuild | None) -> dict[str, Any]:
     """The whole last state, or {} (a build through staging) when its parts disagree."""
-    detail = store.load("state-detail") if quick else None
-    if not isinstance(detail, dict) or detail.get("started") != quick.get("started"):
+    detail = store.load("state-detail") if last else None
+    if last is None or not isinstance(detail, dict) or detail.get("started") != last.started:
         return {}
-    return {**detail, **quick}
+    return {**detail, **last.as_state()}
 
 
 def _inputs_and_published_as_left(
-    content_dir: Path, out_dir: Path, state: dict[str, Any], use_cache: bool
+    content_dir: Path, out_dir: Path, last: unchanged.LastBuild | None, use_cache: bool
 ) -> tuple[unchanged.Inputs, bool]:
     """The content files' stats, and whether the output holds exactly the files the last
     build published, none changed since (never, without a cache or a last build)."""
     if not use_cache:
         return {}, False
-    if not state:
+    if last is None:
         return unchanged.input_stats(content_dir), False
-    return unchanged.inputs_and_output_unchanged(
-        content_dir, out_dir.resolve(), state["published"], state.get("snapshot")
-    )
+    return unchanged.inputs_and_output_unchanged(content_dir, out_dir.resolve(), last)
 
 
 def build_site(
@@ -115,16 +112,17 @@ def _build(
     started = unchanged.now_ns()
     store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
-    state = store.load("state")
-    previous = state if isinstance(state, dict) and state.get("options") == options else {}
-    inputs, as_left = _inputs_and_published_as_left(content_dir, out_dir, previous, use_cache)
+    found = store.load("state")
+    last = found if isinstance(found, unchanged.LastBuild) and found.options == options else None
+    inputs, as_left = _inputs_and_published_as_left(content_dir, out_dir, last, use_cache)
     if (
-        as_left
-        and previous["inputs"] == inputs
-        and not unchanged.is_racy(inputs, previous["started"])
+        last is not None
+        and as_left
+        and last.inputs.as_dict() == inputs
+        and not unchanged.is_racy(inputs, last.started)
     ):
-        return list(previous["problems"])
-    previous = _with_detail(store, previous)
+        return list(last.problems)
+    previous = _with_detail(store, last)
     return _load_and_publish(
         content_dir,
         out_dir,

@@ -761,7 +761,7 @@ def _snapshot_after_build(content: Path, out: Path, monkeypatch, *extra: str):
     with monkeypatch.context() as patched:
         patched.setattr(incremental, "snapshot_output", no_walk)
         build(content, out, *extra)
-    state = cache.Store(out.parent / ".cache" / out.name).load("state")
+    state = cache.Store(out.parent / ".cache" / out.name).load("state").as_state()
     fresh = incremental.snapshot_output(out.resolve(), state["published"])
     assert state["snapshot"] is not None and fresh is not None
     return state["snapshot"].folders, fresh.folders
@@ -800,7 +800,7 @@ def test_a_stray_file_in_a_folder_the_update_touched_voids_the_snapshot(site):
     from generator import incremental
 
     _, out = site
-    state = cache.Store(out.parent / ".cache" / out.name).load("state")
+    state = cache.Store(out.parent / ".cache" / out.name).load("state").as_state()
     touched = ["events/x/index.html"]
     args = (out.resolve(), state["snapshot"], state["published"], touched, [])
     assert incremental.updated_snapshot(*args) is not None

@@ -70,8 +70,8 @@ def cold(content: Path, tmp_path: Path) -> dict[str, bytes]:
 def published_order(tmp_path: Path) -> list[str]:
     """The published pages and exports in the order the halves are split by (the marker
     file, which a build refuses to go without, left out)."""
-    state = cache.Store(tmp_path / ".cache" / "site").load("state")
-    return [path for path in state["published"] if path != outpath.MARKER]
+    last = cache.Store(tmp_path / ".cache" / "site").load("state")
+    return [path for path, _ in last.published.rows() if path != outpath.MARKER]
 
 
 def loads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,8 +126,9 @@ def test_a_stray_file_in_a_published_folder_is_removed(tmp_path, processes, fold
     age(content)
     out = tmp_path / "site"
     build(content, out)
-    snapshot = cache.Store(tmp_path / ".cache" / "site").load("state")["snapshot"]
-    assert bool(snapshot.listings) == (folders == "fresh folders")
+    last = cache.Store(tmp_path / ".cache" / "site").load("state")
+    assert last.folders is not None
+    assert bool(last.listings) == (folders == "fresh folders")
     expected = tree(out)
     time.sleep(0.05)  # past the file system's timestamp granularity
     (next((out / "events").iterdir()) / "stray.html").write_text("not from the build")
@@ -148,16 +149,14 @@ def test_a_helper_that_fails_reads_as_changed_and_the_build_still_succeeds(
 ):
     content, out = site
     expected = tree(out)
-    state = cache.Store(tmp_path / ".cache" / "site").load("state")
+    last = cache.Store(tmp_path / ".cache" / "site").load("state")
     monkeypatch.setattr(unchanged, "FORK_FROM_FILES", 0)
 
     def broken(*args: object) -> bool:
         raise RuntimeError("the helper fell over")
 
     monkeypatch.setattr(unchanged, "_folders_as_left", broken)
-    _, as_left = unchanged.inputs_and_output_unchanged(
-        content, out, state["published"], state["snapshot"]
-    )
+    _, as_left = unchanged.inputs_and_output_unchanged(content, out, last)
     assert as_left is False
     build(content, out)
     assert tree(out) == expected
@@ -193,3 +192,23 @@ def test_a_no_change_build_imports_no_dataclasses_hashlib_or_templates(site):
         check=True,
     )
     assert shown.stdout.strip() == "[]"
+
+
+def test_packed_stats_give_back_the_table_they_were_packed_from():
+    table = {"": (1, 2**64 - 1), "events/a": (-(2**63), 7), "b": (0, 0)}
+    packed = unchanged.PackedStats.pack(table, "qQ")
+    assert packed.as_dict() == table
+    assert list(packed.rows(1)) == list(table.items())[1:]
+    assert list(packed.rows(0, 1)) == [("", (1, 2**64 - 1))]
+
+
+def test_an_empty_table_packs_to_no_rows_and_a_root_alone_to_one():
+    assert unchanged.PackedStats.pack({}, "Qq").as_dict() == {}
+    assert unchanged.PackedStats.pack({"": (3, 4)}, "Qq").as_dict() == {"": (3, 4)}
+
+
+def test_the_quick_state_gives_back_the_state_it_was_taken_from(site, tmp_path):
+    last = cache.Store(tmp_path / ".cache" / "site").load("state")
+    again = unchanged.LastBuild.of(last.as_state())
+    assert again == last
+    assert again.as_state()["inputs"] == unchanged.input_stats(site[0])
