@@ -13,11 +13,14 @@ import contextlib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import cache, outpath, unchanged
 from generator.problems import Problem, sort_problems
 from generator.progress import Report
+
+if TYPE_CHECKING:
+    from generator.finish import Filled
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,6 +132,7 @@ def _build(
         store,
         previous,
         in_place=as_left and bool(previous),
+        apart=with_search and _is_large(content_dir, inputs),
         base_url=base_url,
         with_search=with_search,
         report=report,
@@ -136,9 +140,25 @@ def _build(
     )
 
 
-def _load_and_publish(
+SEPARATE_FROM_FILES = 1000
+"""A build with search of a site with this many content files or more loads and renders
+in a child process (`apart`), so that the memory it took is freed before the search
+indexers start; a smaller site is done in one process."""
+
+
+class Assembled(NamedTuple):
+    """What loading and rendering gave: all the problems to report, the staged site (None
+    when it must not be published) and the content hashes the next build may trust."""
+
+    problems: list[Problem]
+    filled: Filled | None
+    digests: dict[str, tuple[int, int, bytes]]
+
+
+def _assemble(
     content_dir: Path,
-    out_dir: Path,
+    out: Path,
+    staging: Path,
     store: cache.Store,
     previous: dict[str, Any],
     *,
@@ -146,11 +166,12 @@ def _load_and_publish(
     base_url: str | None,
     with_search: bool,
     report: Report,
-    state_keys: tuple[object, object, int],
-) -> list[Problem]:
-    """The work of a build that is needed: load, assemble, publish, save the state."""
+) -> Assembled:
+    """Load and check the content, then render the site into `staging` (in place: only
+    the files whose bytes changed). Touches nothing but `staging` and the cache."""
     # Only now: a no-change build needs none of these, nor `dataclasses` which they import.
-    from generator import assemble, incremental, pagekeys, publish
+    from generator import assemble, incremental, pagekeys
+    from generator.finish import Refused
     from generator.pipeline import Vouched, load_site
 
     report("reading content", 0, 0)
@@ -165,31 +186,105 @@ def _load_and_publish(
     index, problems = load_site(content_dir, memo, vouched)
     if parsed is not None:
         parsed.save(store)
+    digests = vouched.seen if vouched is not None else {}
     if index is None:
-        return problems
+        return Assembled(problems, None, digests)
     index = assemble.with_base_url(index, base_url)
-    job = assemble.Job(index, out_dir.resolve(), previous, with_search, problems, report)
+    job = assemble.Job(index, out, previous, with_search, report)
     if memo is not None:
-        digests = {source_path: hashed for source_path, _kind, hashed in memo.used}
-        job.prints = pagekeys.fingerprints(index, digests)
-    job.in_place = in_place and job.prints is not None
+        hashes = {source_path: hashed for source_path, _kind, hashed in memo.used}
+        job.prints = pagekeys.fingerprints(index, hashes)
+    # In place implies the cache: the output is known to be as left only from its state.
+    assert job.prints is not None or not in_place, "an in-place build needs the cache"
+    job.in_place = in_place
     fragments = incremental.Layered.load(store, "fragments") if job.prints is not None else None
     job.fragments = fragments.memo if fragments is not None else None
     try:
-        if job.in_place:
+        filled = job.fill(staging)
+    except Refused as refused:
+        return Assembled(sort_problems([*problems, *refused.problems]), None, digests)
+    if fragments is not None:
+        fragments.save(store)
+    return Assembled(problems, filled, digests)
+
+
+def _load_and_publish(
+    content_dir: Path,
+    out_dir: Path,
+    store: cache.Store,
+    previous: dict[str, Any],
+    *,
+    in_place: bool,
+    apart: bool,
+    base_url: str | None,
+    with_search: bool,
+    report: Report,
+    state_keys: tuple[object, object, int],
+) -> list[Problem]:
+    """The work of a build that is needed: assemble (here, or `apart` in a child process
+    that exits before the search indexers run), publish, save the state."""
+    # The light modules only: this process runs the search indexers, and the less it
+    # holds the more they may use (`assemble`, which renders, is imported by `_assemble`).
+    from generator import publish
+    from generator.apart import run_apart
+    from generator.finish import Finish, Refused
+
+    out = out_dir.resolve()
+    finish = Finish(out, previous, report)
+    outcome: list[Assembled] = []
+
+    def fill(staging: Path) -> None:
+        def work() -> Assembled:
+            return _assemble(
+                content_dir,
+                out,
+                staging,
+                store,
+                previous,
+                in_place=in_place,
+                base_url=base_url,
+                with_search=with_search,
+                report=report,
+            )
+
+        assembled = run_apart(work) if apart else work()
+        outcome.append(assembled)
+        if assembled.filled is None:
+            raise Refused(assembled.problems)
+        finish.take(assembled.filled, in_place=in_place)
+
+    def fill_changes(staging: Path) -> tuple[list[str], list[str]]:
+        fill(staging)
+        assert finish.filled is not None
+        return finish.filled.changed, finish.filled.removed
+
+    try:
+        if in_place:
             publish.update_in_place(
-                job.fill_changes,
+                fill_changes,
                 out_dir,
                 before_changes=lambda: store.forget("state"),
-                after_changes=job.reindex_in_place if with_search else None,
+                after_changes=finish.reindex_in_place if with_search else None,
             )
         else:
             publish.publish_with(
-                job.fill, out_dir, before_swap=job.index_search if with_search else None
+                fill, out_dir, before_swap=finish.index_search if with_search else None
             )
-    except assemble.Refused as refused:
-        return sort_problems([*problems, *refused.problems])
-    if fragments is not None:
-        fragments.save(store)
-    _save_state(store, job.state(*state_keys, digests=vouched.seen if vouched else {}))
+    except Refused as refused:
+        return refused.problems
+    problems, _, digests = outcome[0]
+    _save_state(store, finish.state(problems, *state_keys, digests=digests))
     return problems
+
+
+def _is_large(content_dir: Path, inputs: unchanged.Inputs) -> bool:
+    """Whether the content folder holds `SEPARATE_FROM_FILES` files or more; counted from
+    the stats a build with the cache took already, else by listing the folders."""
+    if inputs:
+        return len(inputs) >= SEPARATE_FROM_FILES
+    count = 0
+    for _rel, _path, entries in unchanged.walk_folders(content_dir):
+        count += sum(1 for entry in entries if not entry.is_dir(follow_symlinks=False))
+        if count >= SEPARATE_FROM_FILES:
+            return True
+    return False

@@ -122,15 +122,7 @@ class Writer:
         return target
 
     def link(self, out_path: str, expected: Stat, target: Path) -> bool:
-        """Hard-link the published file if it is still exactly what the last build wrote."""
-        source = self.previous_dir.joinpath(*out_path.split("/"))
-        try:
-            if stat_of(source) != expected:
-                return False
-            os.link(source, target)
-        except OSError:
-            return False
-        return True
+        return link_published(self.previous_dir, out_path, expected, target)
 
     def put_marker(self) -> None:
         self.place(MARKER, (MARKER,), MARKER_TEXT)
@@ -165,12 +157,25 @@ def _write_new(target: Path, data: bytes) -> None:
             stream.write(data)
 
 
-def reuse_tree(writer: Writer, stats: Mapping[str, Stat]) -> bool:
-    """Link every file of a previous sub-tree (the search index); False if any changed."""
+def link_published(previous_dir: Path, out_path: str, expected: Stat, target: Path) -> bool:
+    """Hard-link the published file if it is still exactly what the last build wrote."""
+    source = previous_dir.joinpath(*out_path.split("/"))
+    try:
+        if stat_of(source) != expected:
+            return False
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def reuse_tree(staging: Path, previous_dir: Path, stats: Mapping[str, Stat]) -> bool:
+    """Link every file of a previous sub-tree (the search index) from `previous_dir` into
+    `staging`; False if any changed."""
     for rel, expected in sorted(stats.items()):
-        target = writer.staging.joinpath(*rel.split("/"))
+        target = staging.joinpath(*rel.split("/"))
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not writer.link(rel, expected, target):
+        if not link_published(previous_dir, rel, expected, target):
             return False
     return True
 

@@ -1,4 +1,4 @@
-"""Search without a server: what event pages tell the indexer, and running the indexer.
+"""Search without a server: what event pages tell the indexer, and how they are sharded.
 
 Pagefind reads the built HTML and writes a static index (`pagefind/`) that the
 reader's browser queries in small fragments, so search needs no server and sends no
@@ -13,9 +13,8 @@ The index is split into one Pagefind bundle per year of events (`pagefind/2024/`
 which the search page merges in the browser (Pagefind's `mergeIndex`: results and
 filters come back as one list). Pagefind has no incremental mode, and one index of
 every event page took ~13 s and 1.4 GB at 10,000 events; split by year, an edit
-re-indexes only its year's pages (~1.5 s, ~200 MB a bundle). Each bundle is indexed
-from a folder of hard links to just its pages, at their site paths, so the URLs are
-those of the site; two bundles are indexed at a time.
+re-indexes only its year's pages (~1.5 s, ~200 MB a bundle). `indexer` runs Pagefind
+over each year's pages, within a budget of pages indexed at once.
 
 The indexer runs on the finished staging folder, before it is swapped in
 (`publish.publish(before_swap=...)`), so a failed index leaves the old site in place.
@@ -23,28 +22,15 @@ The indexer runs on the finished staging folder, before it is swapped in
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator import urls
-from generator.errors import BuildError
 from generator.index import SiteIndex
+from generator.indexer import bundle_folder
 from generator.model import ClaimStatus, Event
 
-BUNDLE = "pagefind"
-"""Folder of the index inside the site: one bundle per shard (`pagefind/2024/`), each with
-Pagefind's UI script and styles."""
 SEARCH_SCRIPT = "search.js"
-INDEX_TIMEOUT_SECONDS = 1800
-INDEXERS_AT_ONCE = 2
-"""Pagefind uses more than one core itself, but a small bundle leaves them idle much of
-the time: at 10,000 events the seven year bundles took 10.7 s one at a time against
-6.7 s for one whole index. Two at a time use both cores, at ~200 MB each."""
 
 Facet = tuple[str, str, str]
 """(facet, value, label): `("actor", "russian-mod", "Russian Ministry of Defence")`."""
@@ -131,10 +117,6 @@ def search_facets(index: SiteIndex, event: Event) -> SearchFacets:
     )
 
 
-def bundle_folder(shard: str) -> str:
-    return f"{BUNDLE}/{shard}/"
-
-
 def search_page(shard_names: Sequence[str], here: str = urls.search()) -> SearchPage:
     """Relative links, so search works from any sub-path of a host."""
     bundles = tuple(urls.relative(here, bundle_folder(name)) for name in shard_names)
@@ -146,68 +128,3 @@ def search_page(shard_names: Sequence[str], here: str = urls.search()) -> Search
         ui_script=f"{bundles[0]}pagefind-ui.js" if bundles else None,
         script=urls.relative(here, urls.static(SEARCH_SCRIPT)),
     )
-
-
-def _executable() -> Path:
-    from pagefind.service import get_executable
-
-    found = get_executable()
-    if found is None:
-        raise BuildError(
-            "the Pagefind search indexer is not installed (pip install -r requirements.txt), "
-            "or build with --no-search"
-        )
-    return found
-
-
-def _link_pages(site_dir: Path, event_ids: Sequence[str], folder: Path) -> None:
-    """`folder` holds the events' pages at their site paths, as hard links (copies where
-    the file system has none), so the indexer reads them and nothing else: only event
-    pages carry `data-pagefind-body` (reading every hub and list page too was a fifth of
-    the indexer's time on a large site)."""
-    for out_path in map(urls.event, event_ids):
-        source = site_dir.joinpath(*out_path.split("/"))
-        target = folder.joinpath(*out_path.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-
-
-def _run_indexer(pages_dir: Path, output: Path) -> None:
-    command = [
-        str(_executable()),
-        "--site",
-        str(pages_dir),
-        "--output-path",
-        str(output),
-        "--keep-index-url",
-        "--quiet",
-    ]
-    try:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, check=False, timeout=INDEX_TIMEOUT_SECONDS
-        )
-    except (OSError, subprocess.TimeoutExpired) as problem:
-        raise BuildError(f"the search indexer could not run: {problem}") from problem
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip()
-        raise BuildError(f"the search indexer failed (exit {completed.returncode}): {detail}")
-
-
-def index_shards(
-    site_dir: Path, events: Mapping[str, Sequence[str]], output: Path, work: Path
-) -> None:
-    """Write the bundle of each shard in `events` (shard -> its event ids, whose pages are
-    read from `site_dir`) to `output/<shard>/`, using `work` (an empty folder, left to the
-    caller to remove) for the links; BuildError when the indexer fails."""
-
-    def one(shard: str) -> None:
-        pages_dir = work / shard
-        _link_pages(site_dir, events[shard], pages_dir)
-        _run_indexer(pages_dir, output / shard)
-
-    with ThreadPoolExecutor(max_workers=INDEXERS_AT_ONCE) as pool:
-        for finished in [pool.submit(one, shard) for shard in sorted(events)]:
-            finished.result()

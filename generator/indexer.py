@@ -1,0 +1,131 @@
+"""Run the Pagefind indexer over built pages: one bundle per shard, within a memory budget.
+
+Pagefind reads the built HTML and writes a static index (`pagefind/`) that the reader's
+browser queries in small fragments. It has no incremental mode, so the index is split
+into one bundle per shard (a year of events, see `search.shards`), each indexed from a
+folder of hard links to just its pages at their site paths, so the URLs are those of
+the site. This module needs nothing of the index: the build can run it from a process
+that holds no more than the list of pages (see `apart`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from generator import urls
+from generator.errors import BuildError
+
+BUNDLE = "pagefind"
+"""Folder of the index inside the site: one bundle per shard (`pagefind/2024/`), each with
+Pagefind's UI script and styles."""
+INDEX_TIMEOUT_SECONDS = 1800
+INDEXERS_AT_ONCE = 2
+"""Pagefind uses more than one core itself, but a small bundle leaves them idle much of
+the time: at 1,000 events the seven year bundles take about half as long two at a time."""
+PAGES_INDEXED_AT_ONCE = 2000
+"""An indexer holds ~0.13 MiB per page it indexes (the text's word index; page size and
+ignored sections make no difference), ~200 MiB for a year of a 10,000-event site. A
+bundle starts beside a running one only while the two together stay within this many
+pages, so the indexers never need much more than ~270 MiB together; a bundle larger
+than this runs alone."""
+
+
+def bundle_folder(shard: str) -> str:
+    return f"{BUNDLE}/{shard}/"
+
+
+def _executable() -> Path:
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise BuildError(
+            "the Pagefind search indexer is not installed (pip install -r requirements.txt), "
+            "or build with --no-search"
+        )
+    return found
+
+
+def _link_pages(site_dir: Path, event_ids: Sequence[str], folder: Path) -> None:
+    """`folder` holds the events' pages at their site paths, as hard links (copies where
+    the file system has none), so the indexer reads them and nothing else: only event
+    pages carry `data-pagefind-body` (reading every hub and list page too was a fifth of
+    the indexer's time on a large site)."""
+    for out_path in map(urls.event, event_ids):
+        source = site_dir.joinpath(*out_path.split("/"))
+        target = folder.joinpath(*out_path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _run_indexer(pages_dir: Path, output: Path) -> None:
+    command = [
+        str(_executable()),
+        "--site",
+        str(pages_dir),
+        "--output-path",
+        str(output),
+        "--keep-index-url",
+        "--quiet",
+    ]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=INDEX_TIMEOUT_SECONDS
+        )
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        raise BuildError(f"the search indexer could not run: {problem}") from problem
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip()
+        raise BuildError(f"the search indexer failed (exit {completed.returncode}): {detail}")
+
+
+def index_shards(
+    site_dir: Path, events: Mapping[str, Sequence[str]], output: Path, work: Path
+) -> None:
+    """Write the bundle of each shard in `events` (shard -> its event ids, whose pages are
+    read from `site_dir`) to `output/<shard>/`, using `work` (an empty folder, left to the
+    caller to remove) for the links; BuildError when the indexer fails. Up to
+    `INDEXERS_AT_ONCE` run together, within `PAGES_INDEXED_AT_ONCE` pages."""
+    budget = _PageBudget(PAGES_INDEXED_AT_ONCE)
+
+    def one(shard: str) -> None:
+        pages_dir = work / shard
+        _link_pages(site_dir, events[shard], pages_dir)
+        with budget.taken(len(events[shard])):
+            _run_indexer(pages_dir, output / shard)
+
+    with ThreadPoolExecutor(max_workers=INDEXERS_AT_ONCE) as pool:
+        for finished in [pool.submit(one, shard) for shard in sorted(events)]:
+            finished.result()
+
+
+class _PageBudget:
+    """Pages being indexed at once: a bundle waits until its pages fit beside the running
+    ones, or nothing runs (so a bundle larger than the whole budget still runs, alone)."""
+
+    def __init__(self, pages: int) -> None:
+        self._limit = pages
+        self._free = pages
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, pages: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: pages <= self._free or self._free == self._limit)
+            self._free -= pages
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._free += pages
+                self._changed.notify_all()
