@@ -110,7 +110,7 @@ class Store:
         and mtime it had when hashed: reading and hashing them all, and importing hashlib
         to do it, was a twentieth of a no-change build. A memo written within a second
         of a code file's change could miss a later change in the same tick, so none is
-        written then (as `unchanged.is_racy` does for content)."""
+        written then (as `unchanged.same_inputs` does for content)."""
         if self._code_key is not None:
             return self._code_key
         stamp = code_stamp()

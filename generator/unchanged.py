@@ -93,9 +93,21 @@ def input_stats(content_dir: Path) -> Inputs:
     return found
 
 
-def is_racy(inputs: Inputs, started_ns: int) -> bool:
-    """True when a file changed so close to the build's start that mtime cannot vouch for it."""
-    return any(mtime >= started_ns - RACY_NS for _, mtime in inputs.values())
+def same_inputs(last: PackedStats, inputs: Inputs, *, trusted_before: int) -> bool:
+    """True when `inputs` are exactly the last build's content files, sizes and mtimes,
+    and none of those mtimes is within `RACY_NS` of that build's start: a file changed
+    so close to it may have changed again within the same timestamp, unseen (as git's
+    "racily clean" entries). One pass over the packed columns, no dict of them made."""
+    if len(inputs) != last.path_count():
+        return False
+    newest = trusted_before - RACY_NS
+    get = inputs.get
+    names, sizes, mtimes = last.flat()
+    for name, size, mtime in zip(names, sizes, mtimes, strict=True):
+        found = get(name)
+        if found is None or found[0] != size or found[1] != mtime or mtime >= newest:
+            return False
+    return True
 
 
 def output_matches(out_dir: Path, published: Mapping[str, Stat]) -> bool:
