@@ -92,16 +92,32 @@ def feed(hub_out_path: str | None = None) -> str:
     return posixpath.join(posixpath.dirname(hub_out_path), "feed.xml")
 
 
-@functools.lru_cache(maxsize=4096)
 def relative(from_out_path: str, to_out_path: str) -> str:
     """A link from one page to another that works from disk and any sub-path.
 
     Pure string work on site-relative paths: `posixpath.relpath` would consult the
     working directory on every call, and a large site makes hundreds of thousands.
-    Links repeat within a page, hardly ever across pages (the start differs), so a
-    small cache finds every repeat: 65,536 entries found no more and held ~20 MB in
-    each rendering process.
+    Most links leave the page's top folder (an event page's links to places, actors,
+    the stylesheet, the navigation), and those depend only on how deep the page is:
+    they are cached by depth, so 10,000 event pages share one entry per target.
     """
+    start = from_out_path.split("/")[:-1]
+    head, slash, _ = to_out_path.partition("/")
+    if not start or not slash or start[0] != head:  # no folder in common
+        return _down_from(len(start), to_out_path)
+    return _between(from_out_path, to_out_path)
+
+
+@functools.lru_cache(maxsize=16384)
+def _down_from(depth: int, to_out_path: str) -> str:
+    """A link `depth` folders up to the site root, then down to `to_out_path`."""
+    return quote("../" * depth + to_out_path or ".", safe="/#%._-~")
+
+
+@functools.lru_cache(maxsize=4096)
+def _between(from_out_path: str, to_out_path: str) -> str:
+    """A link between two paths that may share folders: links of this kind repeat
+    within a page, hardly ever across pages, so a small cache finds the repeats."""
     start = from_out_path.split("/")[:-1]
     target = to_out_path.split("/")
     common = 0
