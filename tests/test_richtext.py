@@ -9,12 +9,24 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.richtext import json_for_script, render_markdown, safe_href
+from bench import generate
+from generator import load
+from generator.richtext import (
+    _markdown,
+    _needless_patterns,
+    clean_html,
+    json_for_script,
+    render_markdown,
+    safe_href,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Elements(HTMLParser):
@@ -307,3 +319,52 @@ def test_json_for_script_never_contains_a_tag_and_always_round_trips(value):
     text = json_for_script(value)
     assert "</" not in text
     assert json.loads(text) == value
+
+
+# ------------------------------------------------ leaving out inline patterns that cannot match
+
+MARKDOWN_PIECES = st.sampled_from(
+    [
+        "word", "two words", " ", "  ", "\n", "\n\n", "  \n", "\t", "\r\n", "\r", "*", "**",
+        "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "&amp;",
+        "&#35;", ":", "|", "#", "- ", "1. ", "> ", "    ", "~~~", "```", "http://a.example/b",
+        "<http://a.example>", "<me@a.example>", "[x](http://a.example)", "![i](p.png)",
+        "[ref]", "[ref]: http://r.example", "*[ABBR]: An abbreviation", "ABBR", ":   def",
+        "| a | b |\n|---|---|\n| 1 | 2 |", "\x02", "\x03", "é", "Тёткино",
+    ]
+)  # fmt: skip
+
+
+def _every_pattern(text: str) -> str:
+    return clean_html(_markdown().reset().convert(text)).strip()
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+def test_leaving_out_patterns_that_cannot_match_never_changes_the_html(text):
+    assert render_markdown(text) == _every_pattern(text)
+
+
+def test_every_body_of_the_content_and_of_generated_sites_renders_as_with_every_pattern():
+    texts = [
+        path.read_text() for path in sorted((REPO_ROOT / "content" / "events").rglob("*.yaml"))
+    ]
+    texts += [
+        text for path, text in generate.generate(300, 7).items() if path.startswith("events/")
+    ]
+    documents = [load.parse_text(text, "event.yaml")[0] for text in texts]
+    bodies = [str(document.data.get("body", "")) for document in documents if document is not None]
+    assert len([body for body in bodies if body]) > 300
+    for body in bodies:
+        assert render_markdown(body) == _every_pattern(body)
+
+
+def test_plain_prose_leaves_out_the_patterns_it_cannot_use():
+    left_out = _needless_patterns("Shelling near *the* bridge, [per](https://a.example) officials.")
+    assert {"backtick", "escape", "autolink", "entity", "linebreak"} <= left_out
+    assert not {"em_strong", "link", "reference"} & left_out
+
+
+@pytest.mark.parametrize("unsure", ["\t", "\r", "\x02", "\x03"])
+def test_a_body_whose_characters_markdown_rewrites_keeps_every_pattern(unsure):
+    assert _needless_patterns(f"plain{unsure}text") == frozenset()
