@@ -246,7 +246,11 @@ def _load_and_publish(
                 report=report,
             )
 
-        assembled = run_apart(work) if apart else work()
+        if apart:
+            assembled = run_apart(work)
+            report("publishing", 0, 0)  # the child drew the progress line until now
+        else:
+            assembled = work()
         outcome.append(assembled)
         if assembled.filled is None:
             raise Refused(assembled.problems)
