@@ -28,6 +28,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from jinja2.utils import htmlsafe_json_dumps
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
@@ -104,6 +105,13 @@ def json_for_script(value: object) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def json_for_attribute(value: object) -> str:
+    """JSON for an HTML attribute, exactly as Jinja's `tojson` filter writes it (keys
+    sorted; `<`, `>`, `&` and `'` as \\u escapes, so it can close neither the attribute
+    nor the element): for a value made once and shown on many pages."""
+    return str(htmlsafe_json_dumps(value, sort_keys=True))
 
 
 def _link_target(element: etree.Element, attribute: str) -> str | None:

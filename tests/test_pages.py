@@ -157,6 +157,14 @@ def test_events_on_the_same_day_link_each_other(built_site: Path) -> None:
     assert 'id="same-day-heading"' not in read(built_site, "events/aftermath/index.html")
 
 
+def test_only_lists_the_filter_script_can_narrow_carry_facets(built_site: Path) -> None:
+    event_page = read(built_site, "events/shelling/index.html")
+    assert "data-facets" not in section(event_page, "same-day-heading")
+    assert "filter.js" not in event_page
+    home = read(built_site, "index.html")
+    assert "filter.js" in home and "data-facets" in home
+
+
 def test_a_time_is_shown_with_its_zone(built_site: Path) -> None:
     html = read(built_site, "events/incursion/index.html")
     assert '<time datetime="2024-03-12T09:20:00+03:00">09:20 (Europe/Moscow)</time>' in html

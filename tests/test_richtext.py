@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import generate
-from generator import load
+from generator import load, render
 from generator.richtext import (
     _markdown,
     _needless_patterns,
     clean_html,
+    json_for_attribute,
     json_for_script,
     render_markdown,
     safe_href,
@@ -368,3 +369,17 @@ def test_plain_prose_leaves_out_the_patterns_it_cannot_use():
 @pytest.mark.parametrize("unsure", ["\t", "\r", "\x02", "\x03"])
 def test_a_body_whose_characters_markdown_rewrites_keeps_every_pattern(unsure):
     assert _needless_patterns(f"plain{unsure}text") == frozenset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_json_for_an_attribute_is_what_the_tojson_filter_writes(value):
+    expected = render.environment().from_string("{{ value|tojson }}").render(value=value)
+    assert json_for_attribute(value) == expected
+    assert "'" not in json_for_attribute(value) and "<" not in json_for_attribute(value)
