@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import richtext, search, urls
+from generator import render, richtext, search, urls
 from generator.dates import PartialDate, format_date, format_range
 from generator.index import SiteIndex
 from generator.model import Claim, ClaimStatus, Event, Figure, RelationKind, Source
@@ -92,6 +92,7 @@ class ListedParts:
     when: When
     places: tuple[str, ...]
     facets_json: str
+    details: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,8 @@ class EventItem:
     when: When
     summary: str
     places: tuple[str, ...]
+    details: str = ""
+    """HTML: its date, places and summary as the list shows them below the link."""
     facets_json: str = "[]"
     """For `static/filter.js`: the (facet, value, label) triples of its tags, actors and
     claim statuses, as JSON safe in an attribute. Made once per event, not per page that
@@ -199,10 +202,13 @@ class Linker:
     def event_item(self, event: Event) -> EventItem:
         listed: ListedParts | None = self.index.listed.get(event.id)
         if listed is None:
+            event_date = event_when(event, self.index.site.timezone)
+            places = tuple(self.index.places[p].name for p in event.places)
             listed = ListedParts(
-                when=event_when(event, self.index.site.timezone),
-                places=tuple(self.index.places[p].name for p in event.places),
+                when=event_date,
+                places=places,
                 facets_json=richtext.json_for_attribute(search.event_facets(self.index, event)),
+                details=render.listed_details(event_date, places, event.summary),
             )
             self.index.listed[event.id] = listed
         return EventItem(
@@ -210,6 +216,7 @@ class Linker:
             when=listed.when,
             summary=event.summary,
             places=listed.places,
+            details=listed.details,
             facets_json=listed.facets_json,
         )
 

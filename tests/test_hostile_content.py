@@ -234,6 +234,12 @@ def test_payload_is_shown_to_readers_as_text(built_site):
         assert hostile(label) in page.all_text(), label
 
 
+def test_payload_in_an_event_list_is_shown_to_readers_as_text(built_site):
+    page = Document((built_site / "index.html").read_text(encoding="utf-8"))
+    for label in ("Title", "Summary"):
+        assert hostile(label) in page.all_text(), label
+
+
 def test_template_syntax_in_content_is_printed_literally(built_site):
     text = (built_site / "events/incursion/index.html").read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in text
