@@ -143,14 +143,13 @@ class Job:
         for out_path, data in sorted(static.items()):
             writer.put(out_path, data)
         writer.put_marker()
-        in_place = self.in_place
         return Filled(
             written=writer.written,
             unit_keys=self.unit_keys,
             search_keys=_search_keys(self.index, self.prints) if self.with_search else {},
             shards=search.shards(self.index) if self.with_search else {},
-            changed=writer.changed() if in_place else [],
-            removed=writer.removed() if in_place else [],
+            changed=writer.changed() if self.in_place else [],
+            removed=writer.removed() if self.in_place else [],
         )
 
     def reuse_unchanged(

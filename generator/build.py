@@ -229,10 +229,10 @@ def _load_and_publish(
     from generator.finish import Finish, Refused
 
     out = out_dir.resolve()
-    finish = Finish(out, previous, report)
+    finish = Finish(out, previous, report, in_place)
     outcome: list[Assembled] = []
 
-    def fill(staging: Path) -> None:
+    def fill(staging: Path) -> tuple[list[str], list[str]]:
         def work() -> Assembled:
             return _assemble(
                 content_dir,
@@ -254,17 +254,12 @@ def _load_and_publish(
         outcome.append(assembled)
         if assembled.filled is None:
             raise Refused(assembled.problems)
-        finish.take(assembled.filled, in_place=in_place)
-
-    def fill_changes(staging: Path) -> tuple[list[str], list[str]]:
-        fill(staging)
-        assert finish.filled is not None
-        return finish.filled.changed, finish.filled.removed
+        return finish.take(assembled.filled)
 
     try:
         if in_place:
             publish.update_in_place(
-                fill_changes,
+                fill,
                 out_dir,
                 before_changes=lambda: store.forget("state"),
                 after_changes=finish.reindex_in_place if with_search else None,

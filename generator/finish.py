@@ -65,17 +65,18 @@ class Finish:
     out: Path
     previous: dict[str, Any]
     report: Report
+    in_place: bool
+    """The published site is updated file by file (else swapped in whole)."""
     filled: Filled | None = None
+    """Set by `take` once `Job.fill` has filled the staging folder."""
     search: SearchState = field(default_factory=dict)
-    moved: list[str] | None = None
-    """In place: the files moved in or deleted; the output snapshot is updated from them."""
     replaced: set[str] = field(default_factory=set)
     """In place: the search bundle folders replaced or removed whole."""
 
-    def take(self, filled: Filled, *, in_place: bool) -> None:
+    def take(self, filled: Filled) -> tuple[list[str], list[str]]:
+        """Keep what the staging step made; in place, the files to move and to delete."""
         self.filled = filled
-        if in_place:
-            self.moved = filled.changed + filled.removed
+        return filled.changed, filled.removed
 
     def _filled(self) -> Filled:
         if self.filled is None:
@@ -146,10 +147,9 @@ class Finish:
         for _key, files in self.search.values():
             published |= files
         last = self.previous.get("snapshot")
-        if self.moved is not None and isinstance(last, unchanged.FolderSnapshot):
-            snapshot = incremental.updated_snapshot(
-                self.out, last, published, self.moved, self.replaced
-            )
+        if self.in_place and isinstance(last, unchanged.FolderSnapshot):
+            moved = filled.changed + filled.removed
+            snapshot = incremental.updated_snapshot(self.out, last, published, moved, self.replaced)
         else:
             snapshot = incremental.snapshot_output(self.out, published)
         return {

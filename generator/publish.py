@@ -100,12 +100,13 @@ def scratch_folder(beside: Path) -> Iterator[Path]:
 
 
 def publish_with(
-    fill: Callable[[Path], None],
+    fill: Callable[[Path], object],
     out_dir: Path,
     *,
     before_swap: Callable[[Path], None] | None = None,
 ) -> None:
-    """Let `fill` write the staging folder (marker included), then swap it in atomically.
+    """Let `fill` write the staging folder (marker included; what it returns is not
+    used), then swap it in atomically.
 
     The incremental build fills it itself, linking unchanged files from the old output;
     any exception from `fill` or `before_swap` leaves the old output as it was.

@@ -90,7 +90,6 @@ class ListedParts:
     """The parts of an event's list item that do not depend on the page listing it."""
 
     when: When
-    places: tuple[str, ...]
     facets_json: str
     details: str
 
@@ -101,11 +100,9 @@ class EventItem:
 
     link: Link
     when: When
-    summary: str
-    places: tuple[str, ...]
-    details: str = ""
+    details: str
     """HTML: its date, places and summary as the list shows them below the link."""
-    facets_json: str = "[]"
+    facets_json: str
     """For `static/filter.js`: the (facet, value, label) triples of its tags, actors and
     claim statuses, as JSON safe in an attribute. Made once per event, not per page that
     lists it: `tojson` in the template cost ~8 us an item, ~100,000 items a build."""
@@ -206,7 +203,6 @@ class Linker:
             places = tuple(self.index.places[p].name for p in event.places)
             listed = ListedParts(
                 when=event_date,
-                places=places,
                 facets_json=richtext.json_for_attribute(search.event_facets(self.index, event)),
                 details=render.listed_details(event_date, places, event.summary),
             )
@@ -214,8 +210,6 @@ class Linker:
         return EventItem(
             link=self.event(event.id),
             when=listed.when,
-            summary=event.summary,
-            places=listed.places,
             details=listed.details,
             facets_json=listed.facets_json,
         )
