@@ -119,6 +119,9 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
     warm = [*build, str(incremental), "--out", str(base / "out-incremental")]
     plain = prepared(base / "content-incremental-plain", lambda out: shutil.copytree(content, out))
     warm_plain = [*build, str(plain), "--no-search", "--out", str(base / "out-incremental-plain")]
+    check = [PYTHON, "build.py", "check", "--content"]
+    checked = prepared(base / "content-check", lambda out: shutil.copytree(content, out))
+    recheck = [*check, str(checked), "--cache-dir", str(base / "cache-check")]
     all_cases = [
         Case(
             "build",
@@ -132,7 +135,7 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
             REPO_ROOT,
             clear(base / "out-plain"),
         ),
-        Case("check", [PYTHON, "build.py", "check", "--content", str(content)], REPO_ROOT, nothing),
+        Case("check", [*check, str(content), "--no-cache"], REPO_ROOT, nothing),
         Case(
             "hugo",
             [
@@ -161,6 +164,7 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
             folders["pelican"],
             clear(base / "out-pelican"),
         ),
+        Case("recheck-one-title", recheck, REPO_ROOT, edit_title(checked)),
         Case("rebuild-unchanged", warm, REPO_ROOT, nothing),
         Case("rebuild-one-title", warm, REPO_ROOT, edit_title(incremental)),
         Case("rebuild-unchanged-no-search", warm_plain, REPO_ROOT, nothing),
@@ -191,10 +195,10 @@ def run_reps(case_list: list[Case], reps: int) -> dict[str, Series]:
 
 
 def warm_up(case_list: list[Case]) -> None:
-    """One untimed build with the cache per output, so rebuilds start from a warm cache."""
+    """One untimed run with the cache per output, so rebuilds (and rechecks) start warm."""
     warmed: set[tuple[str, ...]] = set()
     for case in case_list:
-        if case.name.startswith("rebuild") and tuple(case.argv) not in warmed:
+        if case.name.startswith(("rebuild", "recheck")) and tuple(case.argv) not in warmed:
             measure.run(case.argv, case.cwd)
             warmed.add(tuple(case.argv))
 
@@ -286,6 +290,7 @@ def profile_check(folders: dict[str, Path], n: int) -> str:
             "check",
             "--content",
             str(folders["content"]),
+            "--no-cache",
         ],
         cwd=REPO_ROOT,
         capture_output=True,

@@ -30,7 +30,7 @@ def _quiet(step: str, done: int, total: int) -> None:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """A build makes millions of objects that live to its end and almost no reference
     cycles, and each full collection walks every object made so far: with the cache's
     parsed files in memory that was a third of a rebuild's loading time. Reference
@@ -99,7 +99,7 @@ def build_site(
     outpath.check_output_location(out_dir, content_dir, REPO_ROOT)
     if use_cache and cache_dir is not None:
         cache.check_cache_location(cache_dir, content_dir, out_dir)
-    with _collector_paused():
+    with collector_paused():
         return _build(content_dir, out_dir, base_url, cache_dir, use_cache, with_search, report)
 
 

@@ -16,8 +16,9 @@ killed mid-write leaves either the old file or the new one, never half of one. T
 cache is local build state, written by this program for this user: like `.pyc` files
 it is loaded with `pickle`, so never point `--cache-dir` at a folder others can write.
 
-`check` never writes the cache and does not read it either: a check is already fast
-and must report from the files alone.
+`check` keeps its own entries (`check.py`), by default in `.cache/check-<content folder's
+name>` next to the content folder; they are keyed the same way and report exactly what a
+check without them would.
 """
 
 from __future__ import annotations
@@ -80,10 +81,11 @@ def code_key() -> str:
     return hasher.hexdigest()
 
 
-def check_cache_location(cache_dir: Path, content_dir: Path, out_dir: Path) -> None:
+def check_cache_location(cache_dir: Path, content_dir: Path, out_dir: Path | None = None) -> None:
     """Refuse a cache folder in the editors' content, or in the site the swap replaces."""
     cache_path = cache_dir.resolve()
-    for folder, what in ((content_dir, "content"), (out_dir, "output")):
+    folders = [(content_dir, "content")] + ([(out_dir, "output")] if out_dir else [])
+    for folder, what in folders:
         if cache_path.is_relative_to(folder.resolve()):
             raise UsageError(
                 f"cache folder '{cache_dir}' is inside the {what} folder '{folder}'; choose another"
@@ -96,6 +98,13 @@ def default_dir(out_dir: Path) -> Path:
     one without search) keep their own state instead of replacing each other's."""
     out = out_dir.resolve()
     return out.parent / DEFAULT_NAME / out.name
+
+
+def default_check_dir(content_dir: Path) -> Path:
+    """`.cache/check-<content folder's name>` next to the content folder: outside it, as
+    editors' files must stay theirs alone, and one per content folder checked."""
+    content = content_dir.resolve()
+    return content.parent / DEFAULT_NAME / f"check-{content.name}"
 
 
 class Store:

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
             help="problem output format (default: github under GitHub Actions, else text)",
         )
 
+    def cache_options(sub: argparse.ArgumentParser, default: str) -> None:
+        sub.add_argument(
+            "--cache-dir", type=Path, default=None, metavar="DIR", help=f"cache folder {default}"
+        )
+        sub.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+
     def build_options(sub: argparse.ArgumentParser) -> None:
         content_option(sub)
         format_option(sub)
@@ -75,14 +81,7 @@ def _parser() -> argparse.ArgumentParser:
             metavar="URL",
             help="absolute URL the site is published at (overrides site.yaml)",
         )
-        sub.add_argument(
-            "--cache-dir",
-            type=Path,
-            default=None,
-            metavar="DIR",
-            help="cache folder (default: .cache/<output name> next to the output folder)",
-        )
-        sub.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+        cache_options(sub, "(default: .cache/<output name> next to the output folder)")
         sub.add_argument(
             "--no-search", action="store_true", help="skip the search index (faster previews)"
         )
@@ -92,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     check = verbs.add_parser("check", help="validate the content; write nothing")
     content_option(check)
     format_option(check)
+    cache_options(check, "(default: .cache/check-<content name> next to the content folder)")
     serve = verbs.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     build_options(serve)
     serve.add_argument(
@@ -125,10 +125,14 @@ def _require_folder(path: Path) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from generator.pipeline import check_content
+    from generator import cache
+    from generator.check import check_site
 
     _require_folder(args.content)
-    problems = check_content(args.content)
+    cache_dir = None if args.no_cache else args.cache_dir or cache.default_check_dir(args.content)
+    if cache_dir is not None:
+        cache.check_cache_location(cache_dir, args.content)
+    problems = check_site(args.content, cache_dir)
     fmt = args.format or _default_format()
     print_problems(problems, fmt, sys.stdout)
     if fmt == "text":

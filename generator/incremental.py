@@ -291,6 +291,8 @@ class Carried(MutableMapping[Any, Any]):
     def __init__(self, previous: Mapping[Any, Any] | None) -> None:
         self._previous = dict(previous or {})
         self.used: dict[Any, Any] = {}
+        self.added = 0
+        """Entries set by this build, not carried from the last."""
 
     def __contains__(self, key: object) -> bool:
         if key in self.used:
@@ -307,6 +309,7 @@ class Carried(MutableMapping[Any, Any]):
 
     def __setitem__(self, key: Any, value: Any) -> None:
         self.used[key] = value
+        self.added += 1
 
     def __delitem__(self, key: Any) -> None:
         self.used.pop(key, None)

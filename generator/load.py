@@ -10,6 +10,7 @@ every key and value so that later stages can point at the exact spot of a mistak
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -331,13 +332,14 @@ def decode(raw: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def read_raw(path: Path, source_path: str) -> tuple[bytes | None, list[Problem]]:
+def read_raw(path: str | Path, source_path: str) -> tuple[bytes | None, list[Problem]]:
     """A file's bytes within the size limit (checked before reading), or why not."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             return None, [_too_large(size, source_path)]
-        return path.read_bytes(), []
+        with open(path, "rb") as stream:
+            return stream.read(), []
     except OSError as exc:
         return None, [error(source_path, 1, 1, f"cannot read the file: {exc.strerror}")]
 
@@ -350,7 +352,7 @@ def parse_bytes(raw: bytes, source_path: str) -> tuple[Document | None, list[Pro
     return parse_text(text, source_path)
 
 
-def read_document(path: Path, source_path: str) -> tuple[Document | None, list[Problem]]:
+def read_document(path: str | Path, source_path: str) -> tuple[Document | None, list[Problem]]:
     """Read, decode and parse one file from disk."""
     raw, problems = read_raw(path, source_path)
     if raw is None:

@@ -41,7 +41,9 @@ FOLDERS: dict[str, Kind] = {"events": "event", "actors": "actor", "places": "pla
 class ContentFile:
     kind: Kind
     id: str
-    path: Path
+    path: str
+    """Where to read it; a string, as `os.scandir` gives it: making a `Path` of each of a
+    large site's files was a third of listing them."""
     source_path: str
     """The path as the editor sees it: the content folder as given, then the file."""
 
@@ -84,7 +86,7 @@ def find_content_files(content_dir: Path) -> tuple[list[ContentFile], list[Probl
     problems: list[Problem] = []
     site_path = content_dir / "site.yaml"
     if site_path.is_file():
-        files.append(ContentFile("site", "site", site_path, _display(content_dir, site_path)))
+        files.append(ContentFile("site", "site", str(site_path), _display(content_dir, site_path)))
     else:
         problems.append(error(_display(content_dir, site_path), 1, 1, "site.yaml is missing"))
     shown_root = content_dir.as_posix()
@@ -102,7 +104,7 @@ def find_content_files(content_dir: Path) -> tuple[list[ContentFile], list[Probl
                 )
             else:
                 stem = entry.name.rsplit(".", 1)[0]
-                files.append(ContentFile(kind, stem, Path(entry.path), shown))
+                files.append(ContentFile(kind, stem, entry.path, shown))
     return files, problems
 
 
@@ -286,7 +288,7 @@ def _read_all(tasks: list[_Task], memo: FileMemo | None) -> list[_Read]:
 def _vouched_hit(
     item: ContentFile, found: os.stat_result | None, memo: FileMemo, vouched: Vouched
 ) -> FileOutcome | None:
-    known = vouched.previous.get(str(item.path))
+    known = vouched.previous.get(item.path)
     if found is None or known is None:
         return None
     size, mtime = found.st_size, found.st_mtime_ns
@@ -295,7 +297,7 @@ def _vouched_hit(
     key = (item.source_path, item.kind, known[2])
     if key not in memo:
         return None
-    vouched.seen[str(item.path)] = known
+    vouched.seen[item.path] = known
     return memo[key]
 
 
@@ -324,7 +326,7 @@ def examine_files(
             tasks.append(_Task(item, stat, with_records))
     for task, (signature, key, outcome) in zip(tasks, _read_all(tasks, memo), strict=True):
         if signature is not None and vouched is not None:
-            vouched.seen[str(task.item.path)] = signature
+            vouched.seen[task.item.path] = signature
         if memo is not None and key is not None:
             if outcome is None:
                 outcome = memo[key]
@@ -335,7 +337,7 @@ def examine_files(
     return outcomes
 
 
-def _stat_or_none(path: Path) -> os.stat_result | None:
+def _stat_or_none(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
     except OSError:
@@ -390,8 +392,8 @@ def check_references(loaded: LoadedContent) -> list[Problem]:
         references = loaded.outcomes[item.source_path].references
         problems.extend(linking.check_references(item.source_path, references, known))
         if item.kind in first and item.id not in parents[item.kind]:
-            parent = next((r for r in references if r.kind == item.kind), None)
-            parents[item.kind][item.id] = parent.target if parent is not None else None
+            parent = next((r for r in references if r[0] == item.kind), None)
+            parents[item.kind][item.id] = parent[1] if parent is not None else None
             if parent is not None:
                 first[item.kind][item.id] = (item.source_path, parent)
     for kind, members in first.items():
@@ -401,8 +403,8 @@ def check_references(loaded: LoadedContent) -> list[Problem]:
 
 def _at_parent(members: Mapping[str, tuple[str, linking.Reference]]) -> linking.Locate:
     def locate(member: str) -> tuple[str, int, int]:
-        source_path, parent = members[member]
-        return source_path, parent.line, parent.col
+        source_path, (_kind, _target, line, col) = members[member]
+        return source_path, line, col
 
     return locate
 

@@ -43,11 +43,11 @@ def test_valid_site_passes_with_exit_code_zero(tmp_path, capsys):
     assert errors_of(output) == []
 
 
-def test_check_writes_nothing(tmp_path, capsys):
+def test_check_changes_nothing_in_the_content_folder(tmp_path, capsys):
     root = write_site(tmp_path / "content", {})
-    before = sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*"))
+    before = sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*"))
     check(root, capsys)
-    assert sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*")) == before
+    assert sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*")) == before
 
 
 def test_missing_content_folder_is_a_usage_error(tmp_path, capsys):
