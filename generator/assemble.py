@@ -25,7 +25,7 @@ from generator import (
     unchanged,
 )
 from generator.errors import UsageError
-from generator.exports.joined import FragmentMemo, Remembered
+from generator.exports import joined
 from generator.finish import Filled, Refused
 from generator.index import SiteIndex
 from generator.problems import Problem, error
@@ -79,15 +79,50 @@ class _Unit(Protocol):
 _Keyed = TypeVar("_Keyed", bound=_Unit)
 
 
-def _write_each(writer: incremental.Writer, made: list[exports.Export]) -> None:
-    """Each export written as it is made, the whole-site files a piece at a time: they
-    are ~65 MB on a 10,000-event site (events.json ~40 MB), which need never be in
-    memory at once."""
+def _write_each(
+    writer: incremental.Writer,
+    made: list[exports.Export],
+    plan: joined.Plan,
+    last: incremental.Layouts | None,
+) -> dict[str, incremental.Layout]:
+    """Each export written as it is made; the whole-site files (~65 MB at 10,000 events,
+    events.json ~40 MB, which need never be in memory at once) spliced from their
+    published copies where `last` says where the unchanged fragments lie. Returns where
+    the fragments lie in the whole-site files written."""
+    layouts: dict[str, incremental.Layout] = {}
     for unit in made:
-        if unit.pieces is not None:
-            writer.put_pieces(unit.out_path, unit.pieces())
-        else:
+        if unit.splice is None:
             writer.put(unit.out_path, unit.make())
+            continue
+        known = last.files.get(unit.out_path) if last is not None else None
+        source = writer.open_published(unit.out_path, known.stat) if known else None
+        splice = unit.splice(plan, known if source is not None else None)
+        writer.put_spliced(unit.out_path, splice, source)
+        assert splice.layout is not None
+        stat = writer.written[unit.out_path][1]
+        layouts[unit.out_path] = dataclasses.replace(splice.layout, stat=stat)
+    return layouts
+
+
+def _layouts(
+    plan: joined.Plan,
+    last: incremental.Layouts | None,
+    written: incremental.Manifest,
+    made: dict[str, incremental.Layout],
+) -> incremental.Layouts | None:
+    """Where the fragments lie in the whole-site files as this build leaves them: those
+    it made, and those it kept as the last build published them (same stat: same bytes;
+    same events and keys: same places). None without the cache."""
+    if plan.keys is None:
+        return None
+    kept = {}
+    if last is not None and (last.ids, last.keys) == (plan.ids, plan.keys):
+        kept = {
+            out_path: layout
+            for out_path, layout in last.files.items()
+            if out_path in written and written[out_path][1] == layout.stat
+        }
+    return incremental.Layouts(plan.ids, plan.keys, {**kept, **made})
 
 
 @dataclass
@@ -104,8 +139,6 @@ class Job:
     """Set when the cache is on: then page keys decide which pages to render again."""
     in_place: bool = False
     """The published site is exactly as the last build left it: update it file by file."""
-    fragments: FragmentMemo | None = None
-    """The export fragments of earlier builds (with the cache on, and `prints` set)."""
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def fill(self, staging: Path) -> Filled:
@@ -115,11 +148,7 @@ class Job:
             staging, self.out, _manifest(self.previous), in_place=self.in_place
         )
         units = pages.page_units(self.index)
-        remembered = None
-        if self.fragments is not None and self.prints is not None:
-            keys = pagekeys.fragments(self.index, self.prints)
-            remembered = Remembered(self.fragments, keys)
-        made = exports.export_units(self.index, remembered)
+        made = exports.export_units(self.index)
         static = render.static_files()
         collisions = find_collisions(
             [
@@ -133,11 +162,16 @@ class Job:
         if self.prints is not None:
             units = self.reuse_unchanged("pages", units, self.prints, writer)
             made = self.reuse_unchanged("exports", made, self.prints, writer)
+        found = self.previous.get("joined")
+        last = found if isinstance(found, incremental.Layouts) else None
+        keys = pagekeys.fragments(self.index, self.prints) if self.prints is not None else None
+        plan = joined.plan(self.index, keys, last)
+        spliced: dict[str, incremental.Layout] = {}
         parallel.render_pages(
             self.index,
             units,
             writer,
-            alongside=lambda: _write_each(writer, made),
+            alongside=lambda: spliced.update(_write_each(writer, made, plan, last)),
             on_units=lambda done, total: self.report("rendering pages", done, total),
         )
         for out_path, data in sorted(static.items()):
@@ -150,6 +184,7 @@ class Job:
             shards=search.shards(self.index) if self.with_search else {},
             changed=writer.changed() if self.in_place else [],
             removed=writer.removed() if self.in_place else [],
+            layouts=_layouts(plan, last, writer.written, spliced),
         )
 
     def reuse_unchanged(

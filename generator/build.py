@@ -51,6 +51,11 @@ QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapsho
 (`state-detail`) is read only when something must be built."""
 
 
+OBSOLETE_ENTRIES = ("fragments", "fragments-new")
+"""Cache entries earlier versions wrote and this one does not read (~66 MB at 10,000
+events): removed rather than left to take the space for good."""
+
+
 def _save_state(store: cache.Store, state: dict[str, Any]) -> None:
     """The detail first, then the quick part that vouches for it: a build killed
     between the two leaves a detail that no quick state names, which is ignored."""
@@ -196,14 +201,12 @@ def _assemble(
     # In place implies the cache: the output is known to be as left only from its state.
     assert job.prints is not None or not in_place, "an in-place build needs the cache"
     job.in_place = in_place
-    fragments = incremental.Layered.load(store, "fragments") if job.prints is not None else None
-    job.fragments = fragments.memo if fragments is not None else None
     try:
         filled = job.fill(staging)
     except Refused as refused:
         return Assembled(sort_problems([*problems, *refused.problems]), None, digests)
-    if fragments is not None:
-        fragments.save(store)
+    for name in OBSOLETE_ENTRIES:
+        store.forget(name)
     return Assembled(problems, filled, digests)
 
 

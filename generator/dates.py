@@ -80,8 +80,11 @@ class PartialDate:
         return text
 
     def sort_key(self) -> tuple[dt.date, int]:
-        order = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
-        return self.first_day, order[self.precision]
+        """(first day, 0 for a year, 1 for a month, 2 for a day). Written out rather than
+        through `precision` and a table: sorting and `newest_day` call it ~64,000 times in
+        a 10,000-event rebuild, and an enum's hash is a Python call."""
+        rank = 2 if self.day is not None else 1 if self.month is not None else 0
+        return dt.date(self.year, self.month or 1, self.day or 1), rank
 
     def __str__(self) -> str:
         return self.iso()

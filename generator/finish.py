@@ -47,6 +47,8 @@ class Filled:
     """In place: the staged files to move over the published ones."""
     removed: list[str]
     """In place: the published files this build no longer makes."""
+    layouts: incremental.Layouts | None
+    """Where each event's fragment lies in the whole-site files (None without the cache)."""
 
 
 def _bundle_files(site: Path, shard: str) -> dict[str, unchanged.Stat]:
@@ -163,4 +165,5 @@ class Finish:
             "search": self.search,
             "published": published,
             "units": filled.unit_keys,
+            "joined": filled.layouts,
         }

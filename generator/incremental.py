@@ -16,16 +16,16 @@ never missed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator.cache import Store
-from generator.digests import DIGEST_BYTES, digest
+from generator.digests import digest
 from generator.outpath import MARKER, MARKER_TEXT, check_out_path
 from generator.unchanged import (
     RACY_NS,
@@ -38,6 +38,42 @@ from generator.unchanged import (
 
 Manifest = dict[str, tuple[bytes, Stat]]
 """out_path -> (hash of the bytes, stat as published)."""
+
+
+class Spliced(Protocol):
+    """A file made in order of new bytes and (offset, length) ranges of its published
+    copy (`exports.joined.Splice`); `digest` is its hash once the parts are spent."""
+
+    digest: bytes
+
+    def parts(self) -> Iterable[bytes | tuple[int, int]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each event's fragment lies in a whole-site file as written
+    (`exports.joined`), in the order of `Layouts.ids`, and the file's stat then: a
+    published file with any other stat is not copied from."""
+
+    stat: Stat
+    starts: array[int]
+    """Offsets; only meaningful where the length is not 0."""
+    lengths: array[int]
+    """0 for an event the file leaves out."""
+    digests: bytes
+    """The fragments' hashes, `DIGEST_BYTES` each."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layouts:
+    """The layouts of the whole-site files, which share the events and their keys.
+    Arrays and one string of hashes rather than a tuple per fragment: ~50,000 of those
+    at 10,000 events made the build state a few MB larger and slower to save."""
+
+    ids: tuple[str, ...]
+    keys: tuple[bytes, ...]
+    """Each event's fragment key (`pagekeys.fragments`)."""
+    files: dict[str, Layout]
 
 
 def stat_of(path: Path) -> Stat:
@@ -65,18 +101,32 @@ class Writer:
     def place(self, out_path: str, parts: tuple[str, ...], data: bytes) -> None:
         self._settle(out_path, parts, digest(data), lambda target: _write_new(target, data))
 
-    def put_pieces(self, out_path: str, pieces: Iterable[bytes]) -> None:
-        """As `put`, for a file made a piece at a time: each piece is hashed and written
-        as it comes, beside the target, and only then is the result compared with the
-        last build's: kept, linked or moved into place."""
+    def open_published(self, out_path: str, expected: Stat) -> int | None:
+        """A descriptor of the published file to copy from, if it is still exactly what
+        the last build wrote (checked on the open file, so it cannot change in between)."""
+        try:
+            source = os.open(self.previous_dir.joinpath(*out_path.split("/")), os.O_RDONLY)
+        except OSError:
+            return None
+        found = os.fstat(source)
+        if (found.st_size, found.st_mtime_ns, found.st_ino) != expected:
+            os.close(source)
+            return None
+        return source
+
+    def put_spliced(self, out_path: str, made: Spliced, source: int | None) -> None:
+        """As `put`, for a large file made in order of new bytes and ranges of `source`
+        (from `open_published`, closed here): written beside the target, and only then
+        compared with the last build's by its hash: kept, linked or moved into place."""
         parts = check_out_path(out_path).parts
         fresh = self._target(parts).with_name(f".{parts[-1]}.new")
-        hasher = hashlib.blake2b(digest_size=DIGEST_BYTES)
-        with open(fresh, "wb") as stream:
-            for batch in _batched(pieces):
-                hasher.update(batch)
-                stream.write(batch)
-        self._settle(out_path, parts, hasher.digest(), lambda target: os.replace(fresh, target))
+        try:
+            with open(fresh, "wb", buffering=0) as stream:
+                _write_parts(stream.fileno(), made.parts(), source)
+        finally:
+            if source is not None:
+                os.close(source)
+        self._settle(out_path, parts, made.digest, lambda target: os.replace(fresh, target))
         fresh.unlink(missing_ok=True)
 
     def _settle(
@@ -131,19 +181,50 @@ class Writer:
 BATCH_BYTES = 1 << 20
 
 
-def _batched(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Pieces joined into ~1 MiB batches: a whole-site file is ~20,000 small pieces, and
-    a hash update and a write call for each cost more than joining them."""
+def _write_parts(target: int, parts: Iterable[bytes | tuple[int, int]], source: int | None) -> None:
+    """New bytes joined into ~1 MiB writes (a whole-site file made afresh is ~20,000
+    small pieces, and a write call for each cost more than joining them); ranges copied
+    from `source` by the kernel, without passing through this process."""
     batch: list[bytes] = []
     size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= BATCH_BYTES:
-            yield b"".join(batch)
+    for part in parts:
+        if isinstance(part, bytes):
+            batch.append(part)
+            size += len(part)
+            if size < BATCH_BYTES:
+                continue
+        if batch:
+            _write_all(target, b"".join(batch))
             batch, size = [], 0
+        if isinstance(part, tuple):
+            if source is None:
+                raise ValueError("a range to copy, and no published file to copy it from")
+            _copy_range(source, target, *part)
     if batch:
-        yield b"".join(batch)
+        _write_all(target, b"".join(batch))
+
+
+def _write_all(target: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view) :]
+
+
+def _copy_range(source: int, target: int, offset: int, length: int) -> None:
+    """`os.copy_file_range`, or reading and writing where the file system refuses it."""
+    end = offset + length
+    while offset < end:
+        try:
+            copied = os.copy_file_range(source, target, end - offset, offset)
+        except OSError:
+            copied = -1
+        if copied < 0:
+            data = os.pread(source, min(end - offset, BATCH_BYTES), offset)
+            _write_all(target, data)
+            copied = len(data)
+        if copied == 0:
+            raise OSError(f"the published file ended {end - offset} bytes early")
+        offset += copied
 
 
 def _write_new(target: Path, data: bytes) -> None:

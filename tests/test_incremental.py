@@ -608,21 +608,50 @@ def _age_everything(folder: Path) -> None:
         os.utime(path, ns=(10**18, 10**18), follow_symlinks=False)
 
 
-def _cached_fragments(store: cache.Store) -> set[tuple[str, str, bytes]]:
-    return set(store.load("fragments") or {}) | set(store.load("fragments-new") or {})
+def _serialising(monkeypatch) -> list[tuple[str, str]]:
+    """(whole-site file, event id) for every fragment serialised from now on."""
+    import dataclasses
+
+    from generator import exports
+
+    made: list[tuple[str, str]] = []
+
+    def counted(joined):
+        def fragment(index, event):
+            made.append((joined.out_path, event.id))
+            return joined.fragment(index, event)
+
+        return dataclasses.replace(joined, fragment=fragment)
+
+    monkeypatch.setattr(exports, "JOINED", tuple(counted(j) for j in exports.JOINED))
+    return made
 
 
-def test_a_title_edit_serialises_only_the_events_it_shows_on_in_the_data_files(site, tmp_path):
+def test_a_title_edit_serialises_only_the_events_it_shows_on_in_the_data_files(
+    site, tmp_path, monkeypatch
+):
     content, out = site
-    store = cache.Store(tmp_path / ".cache" / "site")
-    before = _cached_fragments(store)
     path = events(content)[7]
     path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    made = _serialising(monkeypatch)
     build(content, out, "--no-search")
-    after = _cached_fragments(store)
-    serialised = {event_id for name, event_id, _key in after - before if name == "events.json"}
+    serialised = {event_id for name, event_id in made if name == "events.json"}
     assert path.stem in serialised
     assert len(serialised) < len(events(content)) / 4
+    assert tree(out) == cold(content, tmp_path)
+
+
+def test_a_rebuild_of_a_changed_output_serialises_every_event_again(site, tmp_path, monkeypatch):
+    """A whole-site file edited by hand since the last build is not copied from."""
+    content, out = site
+    with open(out / "events.json", "ab") as stream:
+        stream.write(b" ")
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    made = _serialising(monkeypatch)
+    build(content, out, "--no-search")
+    assert {e for name, e in made if name == "events.json"} == {p.stem for p in events(content)}
+    assert {e for name, e in made if name == "events.csv"} != {p.stem for p in events(content)}
     assert tree(out) == cold(content, tmp_path)
 
 
@@ -726,16 +755,26 @@ def _writer_over(published: Path, staging: Path, *, in_place: bool):
     return incremental.Writer(staging, published, previous, in_place=in_place)
 
 
+class _Parts:
+    """A file made of `parts`, with the hash of the bytes they make."""
+
+    def __init__(self, parts, whole):
+        self._parts, self.digest = parts, digests.digest(whole)
+
+    def parts(self):
+        return iter(self._parts)
+
+
 def test_a_file_written_in_pieces_with_the_last_bytes_is_kept_in_place(tmp_path):
     writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
-    writer.put_pieces("data/big.json", [b"[1,", b"2,3]"])
+    writer.put_spliced("data/big.json", _Parts([b"[1,", b"2,3]"], b"[1,2,3]"), None)
     assert writer.changed() == []
     assert not any(p.is_file() for p in (tmp_path / "staging").rglob("*"))
 
 
 def test_a_file_written_in_pieces_with_the_last_bytes_is_linked_when_staging(tmp_path):
     writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=False)
-    writer.put_pieces("data/big.json", [b"[1,", b"2,3]"])
+    writer.put_spliced("data/big.json", _Parts([b"[1,", b"2,3]"], b"[1,2,3]"), None)
     staged = tmp_path / "staging" / "data" / "big.json"
     assert staged.stat().st_ino == (tmp_path / "site" / "data" / "big.json").stat().st_ino
     assert [p.name for p in staged.parent.iterdir()] == ["big.json"]
@@ -743,11 +782,29 @@ def test_a_file_written_in_pieces_with_the_last_bytes_is_linked_when_staging(tmp
 
 def test_a_file_written_in_pieces_with_new_bytes_is_staged_to_be_moved(tmp_path):
     writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
-    writer.put_pieces("data/big.json", [b"[1,", b"2,3,4]"])
+    writer.put_spliced("data/big.json", _Parts([b"[1,", b"2,3,4]"], b"[1,2,3,4]"), None)
     assert writer.changed() == ["data/big.json"]
     staged = tmp_path / "staging" / "data" / "big.json"
     assert staged.read_bytes() == b"[1,2,3,4]"
     assert [p.name for p in staged.parent.iterdir()] == ["big.json"]
+
+
+def test_ranges_of_the_published_file_are_copied_between_new_bytes(tmp_path):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
+    published = writer.previous["data/big.json"][1]
+    source = writer.open_published("data/big.json", published)  # holds b"[1,2,3]"
+    assert source is not None
+    parts = [b"[0,", (1, 3), b",9", (4, 3)]
+    writer.put_spliced("data/big.json", _Parts(parts, b"[0,1,2,9,3]"), source)
+    assert (tmp_path / "staging" / "data" / "big.json").read_bytes() == b"[0,1,2,9,3]"
+
+
+def test_a_published_file_changed_since_is_not_opened_to_copy_from(tmp_path):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
+    published = writer.previous["data/big.json"][1]
+    (tmp_path / "site" / "data" / "big.json").write_bytes(b"[7,7,7]")  # same size
+    os.utime(tmp_path / "site" / "data" / "big.json", ns=(published[1] + 1, published[1] + 1))
+    assert writer.open_published("data/big.json", published) is None
 
 
 def _snapshot_after_build(content: Path, out: Path, monkeypatch, *extra: str):
@@ -808,16 +865,13 @@ def test_a_stray_file_in_a_folder_the_update_touched_voids_the_snapshot(site):
     assert incremental.updated_snapshot(*args) is None
 
 
-def test_a_file_written_in_many_pieces_has_the_bytes_and_hash_of_one_put(tmp_path):
+def test_many_small_pieces_are_written_in_order(tmp_path):
     from generator import incremental
 
     pieces = [bytes([n % 251]) * (1000 + n) for n in range(3000)]  # ~7.5 MB, many batches
     whole = b"".join(pieces)
     (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    in_pieces = incremental.Writer(tmp_path / "a", tmp_path / "site", {})
-    in_pieces.put_pieces("data/big.bin", iter(pieces))
-    at_once = incremental.Writer(tmp_path / "b", tmp_path / "site", {})
-    at_once.put("data/big.bin", whole)
+    writer = incremental.Writer(tmp_path / "a", tmp_path / "site", {})
+    writer.put_spliced("data/big.bin", _Parts(pieces, whole), None)
     assert (tmp_path / "a" / "data" / "big.bin").read_bytes() == whole
-    assert in_pieces.written["data/big.bin"][0] == at_once.written["data/big.bin"][0]
+    assert writer.written["data/big.bin"][0] == digests.digest(whole)

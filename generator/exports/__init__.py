@@ -7,15 +7,14 @@ no clock, no environment, sorted everywhere, so the same content gives the same 
 `export_units` splits the same work into units with a key each (see `pagekeys`), so an
 incremental build makes again only the feeds of the hubs an edit touched. The
 whole-site files (JSON, CSV, iCalendar, GeoJSON, TimelineJS) depend on every event and
-are made again after any edit, but from remembered per-event fragments (`joined`), so
-only the edited events are serialised again; the sitemap only when the set of pages
-changes.
+are made again after any edit, but spliced from the published file (`joined`), so only
+the edited events are serialised again; the sitemap only when the set of pages changes.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator import pagekeys
@@ -23,10 +22,11 @@ from generator.exports.data import EVENTS_JSON, SCHEMA_FILE, SCHEMA_OUT_PATH
 from generator.exports.feeds import EntryBytes, entry_memo, feed_hubs, feed_out_path, hub_feed
 from generator.exports.geo import EVENTS_GEOJSON
 from generator.exports.ical import EVENTS_ICS
-from generator.exports.joined import Remembered, join, pieces
+from generator.exports.joined import Plan, Splice, join
 from generator.exports.sitefiles import not_found_html, page_out_paths, robots_txt, sitemap_xml
 from generator.exports.table import EVENTS_CSV
 from generator.exports.timeline import TIMELINEJS_JSON
+from generator.incremental import Layout
 from generator.index import SiteIndex
 
 JOINED = (EVENTS_JSON, EVENTS_CSV, EVENTS_ICS, EVENTS_GEOJSON, TIMELINEJS_JSON)
@@ -61,8 +61,9 @@ class Export:
     out_path: str
     make: Callable[[], bytes]
     key: Callable[[pagekeys.Fingerprints], pagekeys.Key]
-    pieces: Callable[[], Iterable[bytes]] | None = None
-    """The same bytes as `make`, a piece at a time (the large whole-site files)."""
+    splice: Callable[[Plan, Layout | None], Splice] | None = None
+    """The same bytes as `make`, as parts copied from the published file where its
+    layout is given (the large whole-site files; see `joined`)."""
 
     @property
     def out_paths(self) -> tuple[str, ...]:
@@ -88,17 +89,17 @@ def _computed_once(
     return shared
 
 
-def export_units(index: SiteIndex, remembered: Remembered | None = None) -> list[Export]:
-    """Every export file as a unit; `remembered` reuses unchanged events' fragments."""
+def export_units(index: SiteIndex) -> list[Export]:
+    """Every export file as a unit."""
     entry: EntryBytes = entry_memo(index)
     whole_site = _computed_once(functools.partial(pagekeys.whole_site, index))
     units = [
         Export(
             f"export:{joined.out_path}",
             joined.out_path,
-            functools.partial(join, index, joined, remembered),
+            functools.partial(join, index, joined),
             whole_site,
-            functools.partial(pieces, index, joined, remembered),
+            functools.partial(Splice, index, joined),
         )
         for joined in JOINED
     ]
