@@ -165,6 +165,12 @@ def test_only_lists_the_filter_script_can_narrow_carry_facets(built_site: Path) 
     assert "filter.js" in home and "data-facets" in home
 
 
+def test_actor_place_and_tag_pages_load_the_filter_for_their_events(built_site: Path) -> None:
+    for hub in ("actors/russian-mod", "places/kursk-oblast", "tags/incursion"):
+        html = read(built_site, f"{hub}/index.html")
+        assert "filter.js" in html and "data-facets" in html, hub
+
+
 def test_a_time_is_shown_with_its_zone(built_site: Path) -> None:
     html = read(built_site, "events/incursion/index.html")
     assert '<time datetime="2024-03-12T09:20:00+03:00">09:20 (Europe/Moscow)</time>' in html

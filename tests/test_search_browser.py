@@ -162,6 +162,21 @@ def test_the_list_filter_narrows_the_timeline_and_keeps_its_state_in_the_url(
     )
 
 
+def test_the_list_filter_narrows_a_places_events(page: Page, base_url: str) -> None:
+    page.goto(base_url + "places/russia/index.html")
+    items = page.locator("li.event-item")
+    total = items.count()
+    page.select_option("form.list-filter select[name='tag']", "evacuation")
+    shown = page.locator("li.event-item:visible").count()
+    assert 0 < shown < total
+    assert parse_qs(urlsplit(page.url).query) == {"tag": ["evacuation"]}
+    heading = page.locator("#events-heading")
+    form = page.locator("form.list-filter")
+    assert heading.bounding_box()["y"] < form.bounding_box()["y"]  # under its heading
+    listed = page.locator("section[aria-labelledby='events-heading'] ol.event-list")
+    assert form.bounding_box()["y"] < listed.bounding_box()["y"]
+
+
 def test_a_shared_filter_link_opens_the_filtered_view(page: Page, base_url: str) -> None:
     page.goto(base_url + "index.html")
     total = page.locator("li.event-item").count()

@@ -1,4 +1,5 @@
-/* Filter a list of events by tag, actor and claim status, in the reader's browser.
+/* Filter a list of events by tag, actor and claim status, in the reader's browser: on
+ * the timeline and archive pages, and on an actor's, a place's or a tag's page.
  *
  * Progressive enhancement: without JavaScript every event shows. Each list item carries
  * its facets as JSON in a `data-facets` attribute on its title ([facet, value, label]
@@ -62,7 +63,8 @@
   form.append(status);
 
   var first = items[0];
-  var anchor = first.closest(".month") || first.closest("section") || first.parentNode;
+  // Above the months of a timeline page; above the list on an actor, place or tag page.
+  var anchor = first.closest(".month") || first.parentNode;
   anchor.parentNode.insertBefore(form, anchor);
 
   function matches(item) {
