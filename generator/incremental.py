@@ -16,6 +16,7 @@ never missed.
 
 from __future__ import annotations
 
+import operator
 import os
 import shutil
 from array import array
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.cache import Store
-from generator.digests import digest
+from generator.digests import DIGEST_BYTES, digest
 from generator.outpath import MARKER, MARKER_TEXT, check_out_path
 from generator.unchanged import (
     RACY_NS,
@@ -62,6 +63,17 @@ class Layout:
     """0 for an event the file leaves out."""
     digests: bytes
     """The fragments' hashes, `DIGEST_BYTES` each."""
+
+    def fits(self, count: int) -> bool:
+        """Whether it describes `count` events within a file of its recorded size: a
+        cache file damaged yet still readable must not make a build copy wrong bytes."""
+        return (
+            len(self.starts) == len(self.lengths) == count
+            and len(self.digests) == count * DIGEST_BYTES
+            and all(length >= 0 for length in self.lengths)
+            and all(start >= 0 for start in self.starts)
+            and max(map(operator.add, self.starts, self.lengths), default=0) <= self.stat[0]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -383,6 +383,36 @@ def test_truncated_cache_files_give_a_correct_build(site, tmp_path):
     rebuild_matches_cold(content, out, tmp_path)
 
 
+@pytest.mark.parametrize("damage", ["past the end", "too few", "layouts and keys disagree"])
+def test_a_damaged_but_readable_export_layout_is_not_copied_from(
+    site, tmp_path, monkeypatch, damage
+):
+    import dataclasses
+    from array import array
+
+    content, out = site
+    store = cache.Store(tmp_path / ".cache" / "site")
+    detail = store.load("state-detail")
+    layouts = detail["joined"]
+    if damage == "layouts and keys disagree":
+        layouts = dataclasses.replace(layouts, keys=layouts.keys[1:])
+    else:
+        files = {}
+        for out_path, layout in layouts.files.items():
+            if damage == "past the end":
+                lengths = array("q", [layout.stat[0]] * len(layout.lengths))
+                files[out_path] = dataclasses.replace(layout, lengths=lengths)
+            else:
+                files[out_path] = dataclasses.replace(layout, lengths=layout.lengths[1:])
+        layouts = dataclasses.replace(layouts, files=files)
+    store.save("state-detail", {**detail, "joined": layouts})
+    path = events(content)[2]
+    path.write_text(path.read_text().replace("title: ", "title: Again ", 1))
+    made = _serialising(monkeypatch)
+    rebuild_matches_cold(content, out, tmp_path)
+    assert {e for name, e in made if name == "events.json"} == {p.stem for p in events(content)}
+
+
 def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
     content = make_content(tmp_path / "content", events=5)
     build(content, tmp_path / "site", "--no-cache", "--no-search")
