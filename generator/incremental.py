@@ -115,9 +115,11 @@ class Writer:
 
     def open_published(self, out_path: str, expected: Stat) -> int | None:
         """A descriptor of the published file to copy from, if it is still exactly what
-        the last build wrote (checked on the open file, so it cannot change in between)."""
+        the last build wrote (checked on the open file, so it cannot change in between).
+        A symlink is not followed, and a FIFO put in its place does not block the open."""
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
         try:
-            source = os.open(self.previous_dir.joinpath(*out_path.split("/")), os.O_RDONLY)
+            source = os.open(self.previous_dir.joinpath(*out_path.split("/")), flags)
         except OSError:
             return None
         found = os.fstat(source)

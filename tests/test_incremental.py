@@ -829,6 +829,20 @@ def test_ranges_of_the_published_file_are_copied_between_new_bytes(tmp_path):
     assert (tmp_path / "staging" / "data" / "big.json").read_bytes() == b"[0,1,2,9,3]"
 
 
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_published_file_replaced_by_a_symlink_or_fifo_is_not_copied_from(tmp_path, kind):
+    writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
+    published = writer.previous["data/big.json"][1]
+    target = tmp_path / "site" / "data" / "big.json"
+    (tmp_path / "elsewhere.json").write_bytes(target.read_bytes())
+    target.unlink()
+    if kind == "symlink":
+        target.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        os.mkfifo(target)
+    assert writer.open_published("data/big.json", published) is None
+
+
 def test_a_published_file_changed_since_is_not_opened_to_copy_from(tmp_path):
     writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
     published = writer.previous["data/big.json"][1]

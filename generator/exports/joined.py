@@ -23,7 +23,7 @@ import hashlib
 import json
 from array import array
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.digests import DIGEST_BYTES, digest
 from generator.incremental import Layout, Layouts
@@ -47,15 +47,16 @@ class Joined:
 
 
 def join(index: SiteIndex, joined: Joined) -> bytes:
-    """The whole file at once, for a build without the cache and for tests."""
+    """The whole file at once (`render_exports`: tests and the stage benchmark); a build
+    writes it in parts (`Splice`), with or without the cache."""
     fragments = (joined.fragment(index, event) for event in index.events)
     body = joined.separator.join(fragment for fragment in fragments if fragment)
     return joined.head(index) + body + joined.tail(index)
 
 
 Run = tuple[int, int, int]
-"""(first, end, first in the last build): events [first, end) in this build's order are
-events [that, that + end - first) of the last build's, with the same fragment keys."""
+"""(first, end, then): events [first, end) in this build's order are events
+[then, then + end - first) of the last build's, with the same fragment keys."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,8 @@ class Splice:
     """One whole-site file as parts to write in order: new bytes, and byte ranges of
     the published copy, whose layout `last` is (None: it cannot be copied from).
 
-    `parts()` may be iterated once; afterwards `digest` is the file's hash, `layout`
-    where its fragments lie (the stat is the writer's to add) and `serialised` the ids
-    of the events serialised anew.
+    `parts()` may be iterated once; afterwards `digest` is the file's hash and `layout`
+    where its fragments lie (the stat is the writer's to add).
     """
 
     index: SiteIndex
@@ -105,7 +105,6 @@ class Splice:
     last: Layout | None
     digest: bytes = b""
     layout: Layout | None = None
-    serialised: list[str] = field(default_factory=list)
 
     def parts(self) -> Iterator[Part]:
         joined, index, events = self.joined, self.index, self.index.events
@@ -113,15 +112,14 @@ class Splice:
         head = joined.head(index)
         yield head
         written = len(head)
+        # Per event in order: its fragment's offset (meaningful only where the length is
+        # not 0), length and hash.
         starts, lengths, digests = array("q"), array("q"), bytearray()
-        """Per event in order: its fragment's offset (only meaningful when its length
-        is not 0), length and hash."""
         runs = self.plan.runs if self.last is not None else ()
         done = 0
         for first, end, then in (*runs, (len(events), len(events), 0)):
             for event in events[done:first]:
                 fragment = joined.fragment(index, event)
-                self.serialised.append(event.id)
                 digests += digest(fragment)
                 lengths.append(len(fragment))
                 if fragment and written > len(head):
