@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = verbs.add_parser("build", help="validate the content and write the site (default)")
     build_options(build)
-    check = verbs.add_parser("check", help="validate the content; write nothing")
+    check = verbs.add_parser("check", help="validate the content; write nothing but its cache")
     content_option(check)
     format_option(check)
     cache_options(check, "(default: .cache/check-<content name> next to the content folder)")
