@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import cli, pipeline
 from tests.sitefixture import write_fixture_site
 
 
@@ -28,3 +28,18 @@ def built_site(fixture_content: Path, tmp_path_factory: pytest.TempPathFactory) 
     )
     assert exit_code == 0
     return out
+
+
+@pytest.fixture()
+def parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the content files parsed in this process from now on; a test clears
+    the list to count from a later point."""
+    parsed: list[str] = []
+    real = pipeline.examine
+
+    def counted(item: pipeline.ContentFile, raw: bytes, with_record: bool) -> object:
+        parsed.append(Path(item.path).name)
+        return real(item, raw, with_record)
+
+    monkeypatch.setattr(pipeline, "examine", counted)
+    return parsed

@@ -92,3 +92,15 @@ def event(**changes: str) -> str:
         else:
             lines.insert(1, f"{key}: {value}")
     return "\n".join(lines) + "\n"
+
+
+BROKEN_SITES = {
+    "a cycle": {"places/russia.yaml": "name: Russia\nkind: country\nwithin: kursk-oblast\n"},
+    "bad references": {"events/2024/incursion.yaml": event(places="[moscow]", actors="[fsb]")},
+    "a duplicate id": {"events/2023/incursion.yaml": EVENT_INCURSION},
+    "a duplicate id with a bad reference": {"events/2023/incursion.yaml": event(places="[moscow]")},
+    "a syntax error": {"events/2024/incursion.yaml": "title: [\n"},
+    "schema errors": {"actors/russian-mod.yaml": "name: 5\nkind: Military\nextra: 1\n"},
+    "a stray file": {"events/2024/notes.txt": "not content\n"},
+}
+"""Files that, laid over the valid site, break it at each stage of checking."""

@@ -9,19 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, pipeline
+from generator import cache
 from generator.check import FILES, STATE, check_site
 from generator.cli import main
-from tests.contentkit import EVENT_INCURSION, event, write_site
+from tests.contentkit import BROKEN_SITES, event, write_site
 
-BROKEN = {
-    "a cycle": {"places/russia.yaml": "name: Russia\nkind: country\nwithin: kursk-oblast\n"},
-    "bad references": {"events/2024/incursion.yaml": event(places="[moscow]", actors="[fsb]")},
-    "a duplicate id": {"events/2023/incursion.yaml": EVENT_INCURSION},
-    "a syntax error": {"events/2024/incursion.yaml": "title: [\n"},
-    "schema errors": {"actors/russian-mod.yaml": "name: 5\nkind: Military\nextra: 1\n"},
-    "a stray file": {"events/2024/notes.txt": "not content\n"},
-}
 EVENT_FILE = "events/2024/incursion.yaml"
 
 
@@ -39,43 +31,31 @@ def warm(content: Path, cache_dir: Path) -> list[str]:
     return [str(p) for p in check_site(content, cache_dir)]
 
 
-def count_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    real = pipeline.examine
-
-    def counted(item, raw, with_record):
-        parsed.append(Path(item.path).name)
-        return real(item, raw, with_record)
-
-    monkeypatch.setattr(pipeline, "examine", counted)
-    return parsed
-
-
 def cache_files(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("case", sorted(BROKEN))
+@pytest.mark.parametrize("case", sorted(BROKEN_SITES))
 def test_a_warm_check_reports_exactly_what_a_cold_one_does(tmp_path, case):
-    content = write_site(tmp_path / "content", BROKEN[case])
+    content = write_site(tmp_path / "content", BROKEN_SITES[case])
     first = warm(content, tmp_path / "cache")
     assert first == cold(content) != []
     assert warm(content, tmp_path / "cache") == first
 
 
-@pytest.mark.parametrize("case", sorted(BROKEN))
+@pytest.mark.parametrize("case", sorted(BROKEN_SITES))
 def test_an_error_made_after_a_clean_check_is_reported(tmp_path, case):
     content = write_site(tmp_path / "content", {})
     assert warm(content, tmp_path / "cache") == []
-    write_site(content, BROKEN[case], base=False)
+    write_site(content, BROKEN_SITES[case], base=False)
     assert warm(content, tmp_path / "cache") == cold(content) != []
 
 
-@pytest.mark.parametrize("case", sorted(BROKEN))
+@pytest.mark.parametrize("case", sorted(BROKEN_SITES))
 def test_an_error_mended_after_a_check_is_no_longer_reported(tmp_path, case):
-    content = write_site(tmp_path / "content", BROKEN[case])
+    content = write_site(tmp_path / "content", BROKEN_SITES[case])
     assert warm(content, tmp_path / "cache") != []
-    for relative in BROKEN[case]:
+    for relative in BROKEN_SITES[case]:
         (content / relative).unlink()
     write_site(content, {})
     assert warm(content, tmp_path / "cache") == cold(content) == []
@@ -91,24 +71,24 @@ def test_a_deleted_file_breaks_the_unchanged_files_that_name_it(tmp_path):
     assert any("unknown place 'kursk-oblast'" in p for p in problems)
 
 
-def test_unchanged_files_are_not_parsed_again(tmp_path, monkeypatch):
+def test_unchanged_files_are_not_parsed_again(tmp_path, parsed_files):
     content = write_site(tmp_path / "content", {})
     age(content)
     warm(content, tmp_path / "cache")
-    parsed = count_parsed(monkeypatch)
+    parsed_files.clear()
     (content / EVENT_FILE).write_text(event(title="Edited"), encoding="utf-8")
     assert warm(content, tmp_path / "cache") == []
-    assert parsed == ["incursion.yaml"]
+    assert parsed_files == ["incursion.yaml"]
 
 
-def test_a_file_touched_but_not_changed_is_read_but_not_parsed(tmp_path, monkeypatch):
+def test_a_file_touched_but_not_changed_is_read_but_not_parsed(tmp_path, parsed_files):
     content = write_site(tmp_path / "content", {})
     age(content)
     warm(content, tmp_path / "cache")
-    parsed = count_parsed(monkeypatch)
+    parsed_files.clear()
     os.utime(content / EVENT_FILE, ns=(10**18 + 10**9, 10**18 + 10**9))
     assert warm(content, tmp_path / "cache") == []
-    assert parsed == []
+    assert parsed_files == []
 
 
 def test_a_same_size_edit_in_the_second_a_check_began_is_noticed_by_the_next(tmp_path):
@@ -138,7 +118,7 @@ def test_a_check_with_nothing_changed_writes_nothing(tmp_path):
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "deleted"])
 def test_a_damaged_cache_reads_as_empty(tmp_path, damage):
-    content = write_site(tmp_path / "content", BROKEN["bad references"])
+    content = write_site(tmp_path / "content", BROKEN_SITES["bad references"])
     age(content)
     expected = warm(content, tmp_path / "cache")
     for path in (tmp_path / "cache").iterdir():

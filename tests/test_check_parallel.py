@@ -11,23 +11,14 @@ import pytest
 
 from generator import pipeline
 from generator.pipeline import MIN_FILES_TO_FORK, check_content, load_site
-from tests.contentkit import EVENT_INCURSION, event, write_site
+from tests.contentkit import BROKEN_SITES, write_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-BROKEN = {
-    "a cycle": {"places/russia.yaml": "name: Russia\nkind: country\nwithin: kursk-oblast\n"},
-    "bad references": {"events/2024/incursion.yaml": event(places="[moscow]", actors="[fsb]")},
-    "a duplicate id": {"events/2023/incursion.yaml": EVENT_INCURSION},
-    "a duplicate id with a bad reference": {"events/2023/incursion.yaml": event(places="[moscow]")},
-    "a syntax error": {"events/2024/incursion.yaml": "title: [\n"},
-    "schema errors": {"actors/russian-mod.yaml": "name: 5\nkind: Military\nextra: 1\n"},
-}
 
-
-@pytest.mark.parametrize("case", sorted(BROKEN))
+@pytest.mark.parametrize("case", sorted(BROKEN_SITES))
 def test_check_reports_what_the_build_reports(tmp_path, case):
-    root = write_site(tmp_path, BROKEN[case])
+    root = write_site(tmp_path, BROKEN_SITES[case])
     assert check_content(root) == load_site(root)[1]
 
 
@@ -82,7 +73,7 @@ def test_a_large_site_is_loaded_in_parallel_into_the_index_one_process_builds(
 
 
 def test_a_file_with_a_duplicate_id_still_has_its_references_checked(tmp_path):
-    root = write_site(tmp_path, BROKEN["a duplicate id with a bad reference"])
+    root = write_site(tmp_path, BROKEN_SITES["a duplicate id with a bad reference"])
     messages = [p.message for p in check_content(root)]
     assert "unknown place 'moscow' (no file places/moscow.yaml)" in messages
 

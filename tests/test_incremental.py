@@ -737,10 +737,8 @@ def test_files_touched_just_before_a_build_are_read_again_by_the_next(tmp_path, 
 
 
 def test_a_touched_file_whose_bytes_did_not_change_is_read_but_not_parsed_again(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, parsed_files
 ):
-    from generator import pipeline
-
     content = make_content(tmp_path / "content", events=10)
     _age_everything(content)
     out = tmp_path / "site"
@@ -748,18 +746,11 @@ def test_a_touched_file_whose_bytes_did_not_change_is_read_but_not_parsed_again(
     touched, edited = events(content)[2], events(content)[3]
     os.utime(touched, ns=(10**18 + 10**9, 10**18 + 10**9))  # touched long ago, same bytes
     edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
-    parsed: list[str] = []
-    real_examine = pipeline.examine
-
-    def counted(item, raw, with_record):
-        parsed.append(Path(item.path).name)
-        return real_examine(item, raw, with_record)
-
-    monkeypatch.setattr(pipeline, "examine", counted)
+    parsed_files.clear()
     assert sorted(_reads_during_build(content, out, monkeypatch)) == sorted(
         [touched.name, edited.name]
     )
-    assert parsed == [edited.name]
+    assert parsed_files == [edited.name]
     assert tree(out) == cold(content, tmp_path)
 
 
