@@ -13,6 +13,7 @@ Usage: python bench/run.py [--n 1000 --n 10000] [--reps 5] [--seed 1] [--profile
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -43,6 +44,8 @@ class Case:
     cwd: Path
     prepare: Callable[[], None]
     """Runs before each repetition, outside the timing (clear output, edit a title)."""
+    setup: Callable[[], object] = lambda: None
+    """Runs once, only if the case is selected (copy the content it edits)."""
 
 
 @dataclass
@@ -94,12 +97,16 @@ def nothing() -> None:
 
 
 def edit_title(content: Path) -> Callable[[], None]:
-    """Alternate one event's title between two versions, so every repetition is a change."""
-    event = sorted((content / "events").rglob("*.yaml"))[
-        len(list((content / "events").rglob("*.yaml"))) // 2
-    ]
+    """Alternate one event's title between two versions, so every repetition is a change.
+    The event (the middle one) is found at the first edit: the copy is made by then."""
+
+    @functools.cache
+    def middle_event() -> Path:
+        found = sorted((content / "events").rglob("*.yaml"))
+        return found[len(found) // 2]
 
     def prepare() -> None:
+        event = middle_event()
         lines = event.read_text(encoding="utf-8").split("\n")
         title = lines[0]
         lines[0] = title[:-9] + '"' if title.endswith(' (edited)"') else title[:-1] + ' (edited)"'
@@ -115,12 +122,19 @@ def edit_title(content: Path) -> Callable[[], None]:
 def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -> list[Case]:
     base, content = folders["base"], folders["content"]
     build = [PYTHON, "build.py", "build", "--content"]
-    incremental = prepared(base / "content-incremental", lambda out: shutil.copytree(content, out))
+    incremental, plain, checked = (
+        base / "content-incremental",
+        base / "content-incremental-plain",
+        base / "content-check",
+    )
+
+    def copy(folder: Path) -> Callable[[], Path]:
+        """The content copied to `folder` (once), for the cases that edit it."""
+        return lambda: prepared(folder, lambda out: shutil.copytree(content, out))
+
     warm = [*build, str(incremental), "--out", str(base / "out-incremental")]
-    plain = prepared(base / "content-incremental-plain", lambda out: shutil.copytree(content, out))
     warm_plain = [*build, str(plain), "--no-search", "--out", str(base / "out-incremental-plain")]
     check = [PYTHON, "build.py", "check", "--content"]
-    checked = prepared(base / "content-check", lambda out: shutil.copytree(content, out))
     recheck = [*check, str(checked), "--cache-dir", str(base / "cache-check")]
     all_cases = [
         Case(
@@ -164,11 +178,11 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
             folders["pelican"],
             clear(base / "out-pelican"),
         ),
-        Case("recheck-one-title", recheck, REPO_ROOT, edit_title(checked)),
-        Case("rebuild-unchanged", warm, REPO_ROOT, nothing),
-        Case("rebuild-one-title", warm, REPO_ROOT, edit_title(incremental)),
-        Case("rebuild-unchanged-no-search", warm_plain, REPO_ROOT, nothing),
-        Case("rebuild-one-title-no-search", warm_plain, REPO_ROOT, edit_title(plain)),
+        Case("recheck-one-title", recheck, REPO_ROOT, edit_title(checked), copy(checked)),
+        Case("rebuild-unchanged", warm, REPO_ROOT, nothing, copy(incremental)),
+        Case("rebuild-one-title", warm, REPO_ROOT, edit_title(incremental), copy(incremental)),
+        Case("rebuild-unchanged-no-search", warm_plain, REPO_ROOT, nothing, copy(plain)),
+        Case("rebuild-one-title-no-search", warm_plain, REPO_ROOT, edit_title(plain), copy(plain)),
     ]
     return [case for case in all_cases if not only or case.name in only]
 
@@ -337,6 +351,8 @@ def bench_size(n: int, args: argparse.Namespace, hugo: Path, pelican: Path) -> d
         "reps": args.reps,
         "machine": machine(),
     }
+    for case in case_list:
+        case.setup()
     warm_up(case_list)
     summary = summarise(run_reps(case_list, args.reps))
     result["cases"] = summary

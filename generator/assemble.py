@@ -94,7 +94,7 @@ def _write_each(
         if unit.splice is None:
             writer.put(unit.out_path, unit.make())
             continue
-        known = _usable_layout(last, unit.out_path)
+        known = last.usable(unit.out_path) if last is not None else None
         source = writer.open_published(unit.out_path, known.stat) if known else None
         splice = unit.splice(plan, known if source is not None else None)
         writer.put_spliced(unit.out_path, splice, source)
@@ -102,13 +102,6 @@ def _write_each(
         stat = writer.written[unit.out_path][1]
         layouts[unit.out_path] = dataclasses.replace(splice.layout, stat=stat)
     return layouts
-
-
-def _usable_layout(last: incremental.Layouts | None, out_path: str) -> incremental.Layout | None:
-    if last is None:
-        return None
-    known = last.files.get(out_path)
-    return known if known is not None and known.fits(len(last.ids)) else None
 
 
 def _layouts(
@@ -169,9 +162,7 @@ class Job:
         if self.prints is not None:
             units = self.reuse_unchanged("pages", units, self.prints, writer)
             made = self.reuse_unchanged("exports", made, self.prints, writer)
-        found = self.previous.get("joined")
-        fits = isinstance(found, incremental.Layouts) and len(found.ids) == len(found.keys)
-        last = found if fits else None
+        last = incremental.Layouts.of(self.previous.get("joined"))
         keys = pagekeys.fragments(self.index, self.prints) if self.prints is not None else None
         plan = joined.plan(self.index, keys, last)
         spliced: dict[str, incremental.Layout] = {}

@@ -183,7 +183,7 @@ def _assemble(
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (
-        Vouched(previous.get("digests") or {}, previous.get("started", 0) - unchanged.RACY_NS)
+        Vouched.after(previous.get("digests") or {}, previous.get("started", 0))
         if use_cache
         else None
     )

@@ -45,7 +45,7 @@ def _check_with(content_dir: Path, store: cache.Store) -> list[Problem]:
     started = unchanged.now_ns()
     last = _last_state(store)
     files = incremental.Layered.load(store, FILES)
-    vouched = Vouched(last["digests"], last["started"] - unchanged.RACY_NS)
+    vouched = Vouched.after(last["digests"], last["started"])
     loaded, problems = read_checked_tree(content_dir, files.memo, vouched, with_records=False)
     problems.extend(check_references(loaded))
     # Nothing to save when every file was vouched for and none was parsed: the cache

@@ -65,8 +65,7 @@ class Layout:
     """The fragments' hashes, `DIGEST_BYTES` each."""
 
     def fits(self, count: int) -> bool:
-        """Whether it describes `count` events within a file of its recorded size: a
-        cache file damaged yet still readable must not make a build copy wrong bytes."""
+        """Whether it describes `count` events within a file of its recorded size."""
         return (
             len(self.starts) == len(self.lengths) == count
             and len(self.digests) == count * DIGEST_BYTES
@@ -86,6 +85,17 @@ class Layouts:
     keys: tuple[bytes, ...]
     """Each event's fragment key (`pagekeys.fragments`)."""
     files: dict[str, Layout]
+
+    @classmethod
+    def of(cls, found: object) -> Layouts | None:
+        """`found` (from the build state) if it is whole: as many keys as events."""
+        return found if isinstance(found, cls) and len(found.ids) == len(found.keys) else None
+
+    def usable(self, out_path: str) -> Layout | None:
+        """The layout of one file if it fits these events and the file's recorded size:
+        a cache file damaged yet still readable must not make a build copy wrong bytes."""
+        known = self.files.get(out_path)
+        return known if known is not None and known.fits(len(self.ids)) else None
 
 
 def stat_of(path: Path) -> Stat:

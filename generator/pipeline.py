@@ -31,6 +31,7 @@ from generator.model import (
 )
 from generator.problems import Problem, error, has_errors, sort_problems, warning
 from generator.structure import SLUG, Kind
+from generator.unchanged import RACY_NS
 from generator.validate import check_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -218,6 +219,12 @@ class Vouched:
     trusted_before_ns: int
     seen: dict[str, Signature] = field(default_factory=dict)
     """Filled by this build, for the next one."""
+
+    @classmethod
+    def after(cls, previous: Mapping[str, Signature], started_ns: int) -> Vouched:
+        """The signatures a read that began at `started_ns` recorded, trusted for files
+        untouched in the second before it began."""
+        return cls(previous, started_ns - RACY_NS)
 
 
 @dataclass(frozen=True, slots=True)

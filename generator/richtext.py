@@ -182,9 +182,8 @@ INLINE_TRIGGERS = {
 must contain. Python-Markdown tries every pattern on every piece of text, ~60 % of a
 conversion; a pattern whose characters occur nowhere in a body cannot match in it, so a
 converter without that pattern gives the same HTML, a sixth faster on the benchmark's
-bodies. The delimiter
-processor (emphasis) takes its characters from its own delimiters; a pattern known
-neither way (another version, another extension) is always kept."""
+bodies. The delimiter processor (emphasis) takes its characters from its own delimiters;
+a pattern known neither way (another version, another extension) is always kept."""
 
 EMPHASIS_PATTERN = "em_strong"
 """The delimiter processor (`*`, `_` and any delimiter an extension adds)."""

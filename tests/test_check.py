@@ -43,13 +43,6 @@ def test_valid_site_passes_with_exit_code_zero(tmp_path, capsys):
     assert errors_of(output) == []
 
 
-def test_check_changes_nothing_in_the_content_folder(tmp_path, capsys):
-    root = write_site(tmp_path / "content", {})
-    before = sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*"))
-    check(root, capsys)
-    assert sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*")) == before
-
-
 def test_missing_content_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["check", "--content", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -825,9 +825,9 @@ def test_a_published_file_replaced_by_a_symlink_or_fifo_is_not_copied_from(tmp_p
     writer = _writer_over(tmp_path / "site", tmp_path / "staging", in_place=True)
     published = writer.previous["data/big.json"][1]
     target = tmp_path / "site" / "data" / "big.json"
-    (tmp_path / "elsewhere.json").write_bytes(target.read_bytes())
+    os.link(target, tmp_path / "elsewhere.json")  # the same inode, size and mtime
     target.unlink()
-    if kind == "symlink":
+    if kind == "symlink":  # followed, it would pass the stat check
         target.symlink_to(tmp_path / "elsewhere.json")
     else:
         os.mkfifo(target)
