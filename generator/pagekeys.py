@@ -67,6 +67,11 @@ class Fingerprints:
     places: Mapping[str, Key]
     items: Mapping[str, Key]
     """Event id -> the key of the event as any list shows it."""
+    links: Mapping[str, Key]
+    """Event id -> the items of the events it relates to, then of those relating to it.
+    The label says how many it relates to, and keys are of one length, so the two lists
+    cannot run into each other. Its page and its fragment of every whole-site export
+    both read them, so they are made once."""
 
 
 def fingerprints(index: SiteIndex, file_digests: Mapping[str, bytes]) -> Fingerprints:
@@ -91,7 +96,17 @@ def fingerprints(index: SiteIndex, file_digests: Mapping[str, bytes]) -> Fingerp
         )
         for e in index.events
     }
-    return Fingerprints(site, actors, places, items)
+    links = {
+        e.id: _each(
+            f"links {len(e.related)}",
+            [
+                *(items[r.event] for r in e.related),
+                *(items[b.source_event] for b in index.backlinks.get(e.id, ())),
+            ],
+        )
+        for e in index.events
+    }
+    return Fingerprints(site, actors, places, items, links)
 
 
 def _trail(index: SiteIndex, places: Mapping[str, Key], place_id: str) -> list[Key]:
@@ -113,8 +128,7 @@ def event_page(index: SiteIndex, prints: Fingerprints, event: Event) -> Key:
         "event-page",
         prints.site,
         prints.items[event.id],
-        _items(prints, (r.event for r in event.related)),
-        _items(prints, (b.source_event for b in index.backlinks.get(event.id, ()))),
+        prints.links[event.id],
         _optional_item(prints, index.previous_event(event.id)),
         _optional_item(prints, index.next_event(event.id)),
         _items(prints, same_day[:SAME_DAY_SHOWN]),
@@ -262,8 +276,7 @@ def fragments(index: SiteIndex, prints: Fingerprints) -> dict[str, Key]:
             "fragment",
             prints.site,
             prints.items[event.id],
-            _items(prints, (r.event for r in event.related)),
-            _items(prints, (b.source_event for b in index.backlinks.get(event.id, ()))),
+            prints.links[event.id],
         )
         for event in index.events
     }
