@@ -2,9 +2,9 @@
 
 Pagefind reads the built HTML and writes a static index (`pagefind/`) that the reader's
 browser queries in small fragments. It has no incremental mode, so the index is split
-into one bundle per shard (a year of events, see `search.shards`), each indexed from a
-folder of hard links to just its pages at their site paths, so the URLs are those of
-the site. This module needs nothing of the index: the build can run it from a process
+into one bundle per shard (a year, quarter or month of events, see `search.shards`),
+each indexed from a folder of hard links to just its pages at their site paths, so the
+URLs are those of the site. This module needs nothing of the index: the build can run it from a process
 that holds no more than the list of pages (see `apart`).
 """
 
@@ -32,7 +32,8 @@ the time: at 10,000 events the seven year bundles took 10.7 s one at a time agai
 6.7 s for one whole index. Two run together when their pages fit the budget below."""
 PAGES_INDEXED_AT_ONCE = 2000
 """An indexer holds ~0.13 MiB per page it indexes (the text's word index; page size and
-ignored sections make no difference), ~200 MiB for a year of a 10,000-event site. A
+ignored sections make no difference): ~200 MiB for the year bundles of ~1,430 pages a
+10,000-event site had before busy years were split, ~50 MiB for its quarters now. A
 bundle starts beside a running one only while the two together stay within this many
 pages, so the indexers never need much more than ~270 MiB together; a bundle larger
 than this runs alone."""
