@@ -66,7 +66,8 @@ class SearchPage:
 SHARD_EVENTS = 500
 """Most events in one search bundle while a finer split is left: Pagefind has no
 incremental mode, so an edit re-indexes its event's whole bundle, ~1.4 ms a page
-(10,000 events: a year of ~1,430 pages took 2.0-2.2 s, a quarter of ~350 0.50-0.56 s).
+(10,000 events: a year of ~1,430 pages took 1.6-2.2 s, a quarter of ~350 0.45-0.56 s;
+`bench/shard_sizes.py`).
 A merged bundle costs the reader only its entry and metadata files (~15 KB at that size)
 on the first search, and one more small request per term: the primary bundle alone
 loads the WebAssembly."""
