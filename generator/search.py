@@ -64,13 +64,12 @@ class SearchPage:
 
 
 SHARD_EVENTS = 500
-"""Most events in one search bundle while a finer split is left: Pagefind has no
-incremental mode, so an edit re-indexes its event's whole bundle, ~1.4 ms a page
+"""The most events a search bundle holds, unless even a month has more. Pagefind has
+no incremental mode, so an edit re-indexes its event's whole bundle, ~1.4 ms a page
 (10,000 events: a year of ~1,430 pages took 1.6-2.2 s, a quarter of ~350 0.45-0.56 s;
-`bench/shard_sizes.py`).
-A merged bundle costs the reader only its entry and metadata files (~15 KB at that size)
-on the first search, and one more small request per term: the primary bundle alone
-loads the WebAssembly."""
+`bench/shard_sizes.py`). A merged bundle costs the reader only its entry and metadata
+files (~15 KB at that size) on the first search, and one more small request per term:
+the primary bundle alone loads the WebAssembly."""
 
 
 def _granularity(months: Mapping[int | None, Sequence[str]]) -> int:
