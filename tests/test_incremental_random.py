@@ -154,11 +154,16 @@ def add_event(content: Path, rng: random.Random) -> None:
     write(path.with_name(f"zz-added-{rng.randrange(10**6):06d}.yaml"), data)
 
 
-def rename_actor(content: Path, rng: random.Random) -> None:
-    path = rng.choice(files(content, "actors"))
-    data = read(path)
-    data["name"] = f"{data['name']} Renamed"
-    write(path, data)
+def rename_one_of(folder: str, suffix: str) -> Edit:
+    """An actor or place given a longer name, its id (the file name) kept."""
+
+    def edit(content: Path, rng: random.Random) -> None:
+        path = rng.choice(files(content, folder))
+        data = read(path)
+        data["name"] = f"{data['name']}{suffix}"
+        write(path, data)
+
+    return edit
 
 
 def move_actor(content: Path, rng: random.Random) -> None:
@@ -169,13 +174,6 @@ def move_actor(content: Path, rng: random.Random) -> None:
         data.pop("part_of")
     elif "part_of" not in read(parent):
         data["part_of"] = parent.stem
-    write(path, data)
-
-
-def rename_place(content: Path, rng: random.Random) -> None:
-    path = rng.choice(files(content, "places"))
-    data = read(path)
-    data["name"] = f"{data['name']}ovo"
     write(path, data)
 
 
@@ -224,9 +222,9 @@ EDITS: dict[str, Edit] = {
     "event deleted": delete_event,
     "event renamed": rename_event,
     "event added": add_event,
-    "actor renamed": rename_actor,
+    "actor renamed": rename_one_of("actors", " Renamed"),
     "actor moved": move_actor,
-    "place renamed": rename_place,
+    "place renamed": rename_one_of("places", "ovo"),
     "town moved": move_town,
     "page size": new_page_size,
     "touched": touch,
