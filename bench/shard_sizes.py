@@ -4,7 +4,8 @@ An edit re-indexes its event's whole bundle, so the bundle's size is what an edi
 costs with search. Indexes one year's event pages of a built site as one bundle, as its
 first quarter and as its January, each twice, the way the build does (`indexer`: hard
 links to just those pages, one Pagefind run), and prints pages, seconds and the size
-of the bundle. `search.SHARD_EVENTS` was chosen from these figures.
+of the bundle. Bundles finer than a year were tried from these figures and not kept:
+they cost readers more than they save a build (bench/README.md, "Third round").
 
 Usage: python bench/shard_sizes.py CONTENT_DIR SITE_DIR YEAR
 (SITE_DIR built from CONTENT_DIR, with or without search: only its event pages are read)

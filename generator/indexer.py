@@ -2,10 +2,10 @@
 
 Pagefind reads the built HTML and writes a static index (`pagefind/`) that the reader's
 browser queries in small fragments. It has no incremental mode, so the index is split
-into one bundle per shard (a year, quarter or month of events, see `search.shards`),
-each indexed from a folder of hard links to just its pages at their site paths, so the
-URLs are those of the site. This module needs nothing of the index: the build can run
-it from a process that holds no more than the list of pages (see `apart`).
+into one bundle per shard (a year of events, see `search.shards`), each indexed from a
+folder of hard links to just its pages at their site paths, so the URLs are those of
+the site. This module needs nothing of the index: the build can run it from a process
+that holds no more than the list of pages (see `apart`).
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ INDEXERS_AT_ONCE = 2
 """Pagefind uses more than one core itself, but a small bundle leaves them idle much of
 the time: at 10,000 events the seven year bundles took 10.7 s one at a time against
 6.7 s for one whole index. Two run together when their pages fit the budget below."""
-PAGES_INDEXED_AT_ONCE = 2500
+PAGES_INDEXED_AT_ONCE = 2000
 """An indexer holds ~0.13 MiB per page it indexes (the text's word index; page size and
-ignored sections make no difference). A bundle starts beside a running one only while
-the two together stay within this many pages, so the indexers never need much more
-than ~330 MiB together; a bundle larger than this runs alone. Bundles hold at most
-`search.SHARD_EVENTS` events (~50 MiB) unless even a month has more, which takes some
-6,000 events a year: a site that large has a builder of ~1 GB at its peak (2.1 GB at
-100,000 events, whose months of ~1,200 pages now pair; at 2,000 they ran one by one)."""
+ignored sections make no difference), ~200 MiB for a year of a 10,000-event site. A
+bundle starts beside a running one only while the two together stay within this many
+pages, so the indexers never need much more than ~270 MiB together; a bundle larger
+than this runs alone."""
 
 
 def bundle_folder(shard: str) -> str:

@@ -9,14 +9,12 @@ and the aliases of their places and actors, so "Tetkino" finds events in Tyotkin
 The same facets, as (facet, value, label) triples, go on every item of an event list,
 where `static/filter.js` turns them into filter controls.
 
-The index is split into Pagefind bundles by date: one per year of events
-(`pagefind/2024/`), or per quarter or month of a year with more than `SHARD_EVENTS`
-events (`pagefind/2024-q1/`, `pagefind/2024-03/`). The search page merges them in the
-browser (Pagefind's `mergeIndex`: results and filters come back as one list). Pagefind
-has no incremental mode, and one index of every event page took ~13 s and 1.4 GB at
-10,000 events; split, an edit re-indexes only its own bundle's pages (a quarter of a
-10,000-event site: ~0.5 s). `indexer` runs Pagefind over each bundle's pages, within a
-budget of pages indexed at once.
+The index is split into one Pagefind bundle per year of events (`pagefind/2024/`),
+which the search page merges in the browser (Pagefind's `mergeIndex`: results and
+filters come back as one list). Pagefind has no incremental mode, and one index of
+every event page took ~13 s and 1.4 GB at 10,000 events; split by year, an edit
+re-indexes only its year's pages (~1.5 s, ~200 MB a bundle). `indexer` runs Pagefind
+over each year's pages, within a budget of pages indexed at once.
 
 The indexer runs on the finished staging folder, before it is swapped in
 (`publish.publish(before_swap=...)`), so a failed index leaves the old site in place.
@@ -24,8 +22,7 @@ The indexer runs on the finished staging folder, before it is swapped in
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator import urls
@@ -63,57 +60,21 @@ class SearchPage:
     script: str
 
 
-SHARD_EVENTS = 500
-"""The most events a search bundle holds, unless even a month has more. Pagefind has
-no incremental mode, so an edit re-indexes its event's whole bundle, ~1.4 ms a page
-(10,000 events: a year of ~1,430 pages took 1.6-2.2 s, a quarter of ~350 0.45-0.56 s;
-`bench/shard_sizes.py`). A merged bundle costs the reader only its entry and metadata
-files (~15 KB at that size) on the first search, and one more small request per term:
-the primary bundle alone loads the WebAssembly."""
-
-
-def _granularity(months: Mapping[int | None, Sequence[str]]) -> int:
-    """How many months one bundle of this year spans (12, 3 or 1), from its events by
-    month (None: dated to the year alone, kept in the year's own bundle)."""
-    undated = len(months.get(None, ()))
-    for span in (12, 3):
-        bundles = Counter[int]()
-        for month, ids in months.items():
-            if month is not None:
-                bundles[(month - 1) // span] += len(ids)
-        if max([undated, *bundles.values()]) <= SHARD_EVENTS:
-            return span
-    return 1
-
-
-def _shard_name(year: int, month: int | None, span: int) -> str:
-    if month is None or span == 12:
-        return f"{year:04d}"
-    if span == 3:
-        return f"{year:04d}-q{(month + 2) // 3}"
-    return f"{year:04d}-{month:02d}"
-
-
-def shards(index: SiteIndex) -> dict[str, tuple[str, ...]]:
-    """Shard name (`2024`, `2024-q1` or `2024-03`) -> the ids of its events, both sorted.
-
-    A year is one bundle while it has at most `SHARD_EVENTS` events, else one per
-    quarter, else one per month; events dated to the year alone keep the year's name. A
-    year is split only by how many events it has, so an edit moves an event to another
-    bundle only when it changes the event's date (or tips its year over)."""
-    by_month: dict[int, dict[int | None, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for event in index.events:
-        by_month[event.date.year][event.date.month].append(event.id)
-    found: dict[str, list[str]] = defaultdict(list)
-    for year, months in by_month.items():
-        span = _granularity(months)
-        for month, ids in months.items():
-            found[_shard_name(year, month, span)] += ids
-    return {name: tuple(sorted(found[name])) for name in sorted(found)}
+def shard_of(event: Event) -> str:
+    """The bundle an event's page is indexed in: its year, which an edit rarely changes."""
+    return f"{event.date.year:04d}"
 
 
 def shard_names(index: SiteIndex) -> tuple[str, ...]:
-    return tuple(shards(index))
+    return tuple(sorted({shard_of(event) for event in index.events}))
+
+
+def shards(index: SiteIndex) -> dict[str, tuple[str, ...]]:
+    """Shard name -> the ids of its events, both sorted."""
+    found: dict[str, list[str]] = {}
+    for event in index.events:
+        found.setdefault(shard_of(event), []).append(event.id)
+    return {name: tuple(sorted(found[name])) for name in sorted(found)}
 
 
 def status_label(status: ClaimStatus) -> str:

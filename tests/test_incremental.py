@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 
 from bench import generate
-from generator import cache, digests, search
+from generator import cache, digests
 from generator.build import build_site
 from generator.cli import main
-from generator.pipeline import load_site
 
 
 def make_content(folder: Path, events: int = 40, seed: int = 3) -> Path:
@@ -569,33 +568,6 @@ def test_an_edit_reindexes_only_its_years_search_bundle_in_place(tmp_path):
     }
     build(content, out)
     assert inodes(out) == after
-
-
-def test_a_busy_year_is_indexed_by_quarter_and_an_edit_reindexes_only_its_quarter(
-    tmp_path, monkeypatch
-):
-    monkeypatch.setattr(search, "SHARD_EVENTS", 2)
-    content = make_content(tmp_path / "content", events=30)
-    for path in content.rglob("*"):
-        os.utime(path, ns=(10**18, 10**18))
-    out = tmp_path / "site"
-    build(content, out)
-    index, _ = load_site(content)
-    assert index is not None
-    shard_of = {ident: name for name, ids in search.shards(index).items() for ident in ids}
-    listed = bundles_listed(out)
-    assert any("-q" in name for name in listed)
-    assert {p.split("/")[1] for p in bundle_files(out)} == listed == set(shard_of.values())
-    before = inodes(out)
-    path = next(p for p in events(content) if "-q" in shard_of[p.stem])
-    path.write_text(path.read_text().replace("title: ", "title: Zanzibar ", 1))
-    os.utime(path, ns=(10**18 + 1, 10**18 + 1))
-    build(content, out)
-    after = inodes(out)
-    differing = {path for path, _ in set(before.items()) ^ set(after.items())}
-    assert {p.split("/")[1] for p in differing if p.startswith("pagefind/")} == {
-        shard_of[path.stem]
-    }
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from generator import cli, search
+from generator import cli
 from tests.browser import REPO_ROOT, axe_violations, chromium, format_violations, serve_directory
 
 if TYPE_CHECKING:
@@ -196,33 +196,3 @@ def test_without_javascript_every_event_shows(browser: Browser, base_url: str) -
         )
     finally:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def split_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content with its busy year split into bundles of at most two events."""
-    out = tmp_path_factory.mktemp("split") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "SHARD_EVENTS", 2)
-        assert cli.main(["build", "--content", str(REPO_ROOT / "content"), "--out", str(out)]) == 0
-    return out
-
-
-def results_message(page: Page, base_url: str, query: str) -> str:
-    search_for(page, base_url, query)
-    page.wait_for_function(
-        "(document.querySelector('.pagefind-ui__message') || {}).textContent"
-        f"?.includes('{query}')"
-    )
-    return page.inner_text(".pagefind-ui__message")
-
-
-def test_a_year_split_into_bundles_finds_what_one_bundle_finds(
-    page: Page, base_url: str, split_site: Path
-) -> None:
-    bundles = sorted(p.name for p in (split_site / "pagefind").iterdir())
-    assert len([name for name in bundles if name.startswith("2024-")]) >= 2, bundles
-    whole = results_message(page, base_url, "Russia")
-    with serve_directory(split_site, "/project/") as split_url:
-        assert results_message(page, split_url, "Russia") == whole
-        assert f"/project/{INCURSION}" in search_for(page, split_url, "Tetkino")

@@ -5,9 +5,9 @@
  * is how the search box on every other page (a plain GET form) hands its query over;
  * typing keeps `?q=` up to date so a search can be shared as a link.
  *
- * The index is one Pagefind bundle per year, or per quarter or month of a busy year
- * (`data-bundles`, relative to this page); the first is opened and the others merged
- * into it, so results and filters come back as one list.
+ * The index is one Pagefind bundle per year (`data-bundles`, relative to this page);
+ * the first is opened and the others merged into it, so results and filters come
+ * back as one list.
  */
 (function () {
   "use strict";
