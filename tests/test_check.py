@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -138,6 +139,25 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, capsys):
     text = EVENT_INCURSION + "body: " + "x" * (1024 * 1024) + "\n"
     _, output = check(write_site(tmp_path, {EVENT_FILE: text}), capsys)
     assert_one_error(output, EVENT_FILE, 1, 1, "the limit is 1,048,576 bytes")
+
+
+def test_a_file_that_grows_past_the_limit_after_its_size_was_taken_is_refused(tmp_path):
+    from generator import load
+
+    path = tmp_path / "grown.yaml"
+    path.write_bytes(b"x" * (load.MAX_FILE_BYTES + 10))
+    real_fstat = os.fstat
+
+    def smaller(fd: int) -> os.stat_result:
+        found = list(real_fstat(fd))
+        found[6] = 10  # st_size, as it was before the file grew
+        return os.stat_result(found)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fstat", smaller)
+        raw, problems = load.read_raw(path, "grown.yaml")
+    assert raw is None
+    assert "the limit is 1,048,576 bytes" in problems[0].message
 
 
 def test_a_bom_and_crlf_line_endings_are_accepted(tmp_path, capsys):
