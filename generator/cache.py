@@ -2,9 +2,10 @@
 
 Nothing in the cache is trusted beyond what its key proves. Every file carries the
 *code key* (a hash of the generator's own Python, templates, static files, data and
-schemas, plus the Python version), so a new generator version or an edited template
-discards every entry at once. Within a file, entries are keyed by content hashes:
-a parsed content file by the hash of its bytes, a page by the hash of the data it is
+schemas, plus the Python version and the versions of the libraries that shape the
+output), so a new generator version, an edited template or an upgraded Markdown
+discards every entry at once. Within a file, entries are keyed by content hashes: a
+parsed content file by the hash of its bytes, a page by the hash of the data it is
 rendered from. The code key is hashed again only when a code file's size or mtime
 differs from when it was last hashed (`code-key.pickle`), as git trusts the stats of
 files it has hashed before.
@@ -43,7 +44,20 @@ DEFAULT_NAME = ".cache"
 CODE_MEMO = "code-key.pickle"
 
 CodeStamp = tuple[tuple[str, int, int], ...]
-"""(path, size, mtime_ns) of every code file."""
+"""(path, size, mtime_ns) of every code file and of each shaping library's entry file."""
+
+SHAPING_LIBRARIES = (
+    ("jinja2", "Jinja2"),
+    ("markupsafe", "MarkupSafe"),
+    ("markdown", "Markdown"),
+    ("nh3", "nh3"),
+    ("yaml", "PyYAML"),
+    ("jsonschema", "jsonschema"),
+)
+"""(import name, distribution) of the libraries whose versions shape what a build writes
+or a check reports: templates compile and escape, bodies render and are sanitised, files
+parse and fail the schema, all by their code. A page kept by its key after an upgrade
+would differ from a cold build."""
 
 
 def _code_files() -> list[Path]:
@@ -57,10 +71,39 @@ def _code_files() -> list[Path]:
     return sorted(found)
 
 
+def _library_files() -> list[Path]:
+    """Each shaping library's `__init__.py` where an import would find it (the first
+    folder on `sys.path` holding it), found without importing it: a no-change build
+    imports none of them. Installing another version rewrites the file, so its stat
+    changes (a few stats, ~0.1 ms)."""
+    found = []
+    for module, _distribution in SHAPING_LIBRARIES:
+        for folder in sys.path:
+            entry = os.path.join(folder or os.curdir, module, "__init__.py")
+            if os.path.isfile(entry):
+                found.append(Path(entry))
+                break
+    return found
+
+
+def _library_versions() -> str:
+    """The installed version of each shaping library ("-" for one not installed)."""
+    import importlib.metadata  # here: only when the code is hashed again
+
+    versions = []
+    for _module, distribution in SHAPING_LIBRARIES:
+        try:
+            versions.append(f"{distribution}={importlib.metadata.version(distribution)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{distribution}=-")
+    return "\0".join(versions)
+
+
 def code_stamp() -> CodeStamp:
-    """What tells, without reading a code file, that none changed since it was hashed."""
+    """What tells, without reading a code file, that none changed since it was hashed,
+    and that no shaping library was installed again."""
     stamp = []
-    for path in _code_files():
+    for path in [*_code_files(), *_library_files()]:
         found = path.stat()
         stamp.append((str(path), found.st_size, found.st_mtime_ns))
     return tuple(stamp)
@@ -74,7 +117,7 @@ def code_key() -> str:
     from generator.digests import digest
 
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
+    hasher.update(f"{FORMAT}\0{__version__}\0{sys.version}\0{_library_versions()}\0".encode())
     for path in _code_files():
         hasher.update(path.relative_to(PACKAGE_DIR.parent).as_posix().encode() + b"\0")
         hasher.update(digest(path.read_bytes()))

@@ -10,6 +10,7 @@ is compared; the HTML it indexes is compared byte for byte.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import os
 import pickle
 import re
@@ -440,6 +441,22 @@ def test_the_code_key_covers_templates_static_files_and_schemas():
     assert {"templates", "static", "schemas", "generator"} <= covered
 
 
+def test_the_code_key_covers_the_versions_of_the_libraries_that_shape_output(monkeypatch):
+    keys = []
+    for markdown in ("Markdown=3.11.3", "Markdown=3.12.0"):
+        monkeypatch.setattr(cache, "_library_versions", lambda markdown=markdown: markdown)
+        keys.append(cache.code_key.__wrapped__())
+    assert keys[0] != keys[1]
+
+
+def test_each_shaping_library_is_stamped_where_an_import_finds_it():
+    found = {path.parent.name: str(path) for path in cache._library_files()}
+    for module, _distribution in cache.SHAPING_LIBRARIES:
+        spec = importlib.util.find_spec(module)
+        assert spec is not None
+        assert found[module] == spec.origin
+
+
 @pytest.fixture
 def code_file(tmp_path, monkeypatch):
     """One stand-in code file, a minute old, and a count of how often the code is hashed."""
@@ -479,6 +496,20 @@ def test_a_same_size_edit_with_a_new_mtime_is_hashed_again(tmp_path, code_file):
     path.write_text("version = 2\n")
     os.utime(path, ns=(time.time_ns() - 30_000_000_000,) * 2)
     assert cache.Store(tmp_path / "cache").code_key() != before
+    assert len(hashed) == 2
+
+
+def test_a_library_installed_again_has_the_code_hashed_again(tmp_path, code_file, monkeypatch):
+    _path, hashed = code_file
+    library = tmp_path / "library" / "__init__.py"
+    library.parent.mkdir()
+    library.write_text("# 3.11\n")
+    a_minute_ago = time.time_ns() - 60_000_000_000
+    os.utime(library, ns=(a_minute_ago, a_minute_ago))
+    monkeypatch.setattr(cache, "_library_files", lambda: [library])
+    cache.Store(tmp_path / "cache").code_key()
+    library.write_text("# 3.12\n")
+    cache.Store(tmp_path / "cache").code_key()
     assert len(hashed) == 2
 
 
