@@ -193,6 +193,8 @@ def _assemble(
     digests = vouched.seen if vouched is not None else {}
     if index is None:
         return Assembled(problems, None, digests)
+    if use_cache:
+        _load_templates(store)
     index = assemble.with_base_url(index, base_url)
     job = assemble.Job(index, out, previous, with_search, report)
     if memo is not None:
@@ -208,6 +210,19 @@ def _assemble(
     for name in OBSOLETE_ENTRIES:
         store.forget(name)
     return Assembled(problems, filled, digests)
+
+
+TEMPLATES = "templates"
+"""The cache entry of the templates' compiled code (`render.load_templates`)."""
+
+
+def _load_templates(store: cache.Store) -> None:
+    from generator import render
+
+    known = store.load(TEMPLATES)
+    compiled = render.load_templates(known if isinstance(known, dict) else {})
+    if compiled is not None:
+        store.save(TEMPLATES, compiled)
 
 
 def _load_and_publish(

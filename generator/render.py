@@ -9,9 +9,11 @@ instead of an empty space on a page.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
+from jinja2.bccache import Bucket
 
 from generator import urls
 
@@ -34,6 +36,45 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+
+
+class _CompiledCode(jinja2.BytecodeCache):
+    """Each template's compiled code, as the build cache keeps it between builds.
+
+    Jinja checks what it is given: code compiled from other template source, or by
+    another Python, is compiled again (and the cache's code key, which covers the
+    templates and Jinja's version, discards it before that)."""
+
+    def __init__(self, known: Mapping[str, bytes]) -> None:
+        self.code = dict(known)
+        self.compiled = False
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.code.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.compiled = True
+
+
+def load_templates(known: Mapping[str, bytes]) -> dict[str, bytes] | None:
+    """Load every template into this process's environment, from `known` compiled code
+    where it is current; returns the code to keep when any template had to be compiled,
+    else None. Compiling the templates from source took ~75 ms of every rebuild, and
+    loading their code takes ~3 ms. Loaded before the renderer forks, they are compiled
+    once for both processes. Templates already loaded (an earlier build in the same
+    process) are not loaded again."""
+    env = environment()
+    compiled = _CompiledCode(known)
+    env.bytecode_cache = compiled
+    try:
+        for name in env.list_templates():
+            env.get_template(name)
+    finally:
+        env.bytecode_cache = None
+    return compiled.code if compiled.compiled else None
 
 
 def listed_details(when: object, places: tuple[str, ...], summary: str) -> str:

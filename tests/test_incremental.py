@@ -18,10 +18,11 @@ import shutil
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from bench import generate
-from generator import cache, digests
+from generator import cache, digests, render
 from generator.build import build_site
 from generator.cli import main
 
@@ -418,6 +419,56 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
     content = make_content(tmp_path / "content", events=5)
     build(content, tmp_path / "site", "--no-cache", "--no-search")
     assert not (tmp_path / ".cache").exists()
+
+
+@pytest.fixture
+def fresh_templates():
+    """A new Jinja environment, as a new process starts with, before and after."""
+    render.environment.cache_clear()
+    yield
+    render.environment.cache_clear()
+
+
+def _counting_compiles(monkeypatch) -> list[str]:
+    compiled: list[str] = []
+    compile_source = jinja2.Environment.compile
+
+    def compile_counted(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_source(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    return compiled
+
+
+def test_templates_are_compiled_once_then_loaded_from_the_cache(fresh_templates, monkeypatch):
+    compiled = _counting_compiles(monkeypatch)
+    code = render.load_templates({})
+    assert code is not None
+    assert sorted(compiled) == sorted(render.environment().list_templates())
+    render.environment.cache_clear()
+    compiled.clear()
+    assert render.load_templates(code) is None
+    assert compiled == []
+    assert render.environment().get_template("event.html") is not None
+
+
+def test_compiled_code_that_does_not_match_is_compiled_again(fresh_templates, monkeypatch):
+    code = render.load_templates({})
+    assert code is not None
+    render.environment.cache_clear()
+    compiled = _counting_compiles(monkeypatch)
+    again = render.load_templates(dict.fromkeys(code, b"not a template's code"))
+    assert sorted(compiled) == sorted(render.environment().list_templates())
+    assert again == code
+
+
+def test_a_build_keeps_the_templates_compiled_code_in_its_cache(tmp_path, fresh_templates):
+    content = make_content(tmp_path / "content", events=3)
+    build(content, tmp_path / "site", "--no-search")
+    kept = cache.Store(tmp_path / ".cache" / "site").load("templates")
+    assert isinstance(kept, dict)
+    assert len(kept) == len(render.environment().list_templates())
 
 
 def test_cache_dir_moves_the_cache(tmp_path):
