@@ -165,6 +165,7 @@ def _assemble(
     staging: Path,
     store: cache.Store,
     previous: dict[str, Any],
+    inputs: unchanged.Inputs,
     *,
     in_place: bool,
     base_url: str | None,
@@ -172,7 +173,8 @@ def _assemble(
     report: Report,
 ) -> Assembled:
     """Load and check the content, then render the site into `staging` (in place: only
-    the files whose bytes changed). Touches nothing but `staging` and the cache."""
+    the files whose bytes changed). Touches nothing but `staging` and the cache.
+    `inputs`: the content files' stats this build took already ({} without the cache)."""
     # Only now: a no-change build needs none of these, nor `dataclasses` which they import.
     from generator import assemble, incremental, pagekeys
     from generator.finish import Refused
@@ -183,7 +185,7 @@ def _assemble(
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (
-        Vouched.after(previous.get("digests") or {}, previous.get("started", 0))
+        Vouched.after(previous.get("digests") or {}, previous.get("started", 0), inputs)
         if use_cache
         else None
     )
@@ -236,7 +238,7 @@ def _load_and_publish(
     base_url: str | None,
     with_search: bool,
     report: Report,
-    state_keys: tuple[object, object, int],
+    state_keys: tuple[object, unchanged.Inputs, int],
 ) -> list[Problem]:
     """The work of a build that is needed: assemble (here, or `apart` in a child process
     that exits before the search indexers run), publish, save the state."""
@@ -258,6 +260,7 @@ def _load_and_publish(
                 staging,
                 store,
                 previous,
+                state_keys[1],
                 in_place=in_place,
                 base_url=base_url,
                 with_search=with_search,

@@ -720,6 +720,43 @@ def _age_everything(folder: Path) -> None:
         os.utime(path, ns=(10**18, 10**18), follow_symlinks=False)
 
 
+def test_a_rebuild_stats_each_plain_content_file_only_once(site, tmp_path, monkeypatch):
+    """The stats taken to see whether anything changed also vouch for unchanged files."""
+    content, out = site
+    path = events(content)[3]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    stated: list[str] = []
+    stat = os.stat
+
+    def counted(target, *args, **kwargs):
+        stated.append(os.fspath(target))
+        return stat(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted)
+    build(content, out, "--no-search")
+    by_full_path = [p for p in stated if p.endswith(".yaml") and "/" in p]
+    assert set(by_full_path) == {str(content / "site.yaml")}  # found, then read
+    assert tree(out) == cold(content, tmp_path)
+
+
+def test_an_edit_to_a_symlinked_event_s_target_is_rebuilt(tmp_path):
+    """A symlink's own stat does not change when its target does: it is the target's
+    stat that vouches for the file."""
+    content = make_content(tmp_path / "content", events=8)
+    link = events(content)[2]
+    target = content / ".kept" / link.name
+    target.parent.mkdir()
+    link.rename(target)
+    link.symlink_to(target)
+    _age_everything(content)
+    out = tmp_path / "site"
+    build(content, out, "--no-search")
+    target.write_text(target.read_text().replace("title: ", "title: Edited ", 1))
+    os.utime(target, ns=(10**18 + 10**9, 10**18 + 10**9))
+    rebuild_matches_cold(content, out, tmp_path)
+    assert "Edited" in (out / "events" / link.stem / "index.html").read_text()
+
+
 def _serialising(monkeypatch) -> list[tuple[str, str]]:
     """(whole-site file, event id) for every fragment serialised from now on."""
     import dataclasses
