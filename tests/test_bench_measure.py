@@ -31,3 +31,18 @@ def test_the_exit_code_and_output_are_kept():
     got = measure.run([sys.executable, "-c", "print('said'); raise SystemExit(3)"])
     assert got.returncode == 3
     assert "said" in got.output_tail
+
+
+def test_the_compared_edit_alternates_between_two_titles(tmp_path):
+    """bench/compare.py edits the same title back and forth, so every rebuild it times
+    has one real change and the content never drifts."""
+    from bench import compare
+
+    event = tmp_path / "events" / "2024" / "a.yaml"
+    event.parent.mkdir(parents=True)
+    event.write_text('title: "Strike on a depot"\ndate: 2024-03-12\n', encoding="utf-8")
+    original = event.read_bytes()
+    compare.edit_one_title(tmp_path)
+    assert event.read_text(encoding="utf-8").startswith('title: "Strike on a depot (edited)"\n')
+    compare.edit_one_title(tmp_path)
+    assert event.read_bytes() == original
