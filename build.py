@@ -1,8 +1,27 @@
 """Entry point: python build.py [build|check|serve|new|links] ..."""
 
+import os
 import sys
 
 from generator.cli import main
 
+FLUSH_FAILED = 120
+"""The status Python itself exits with when it cannot flush standard output at exit."""
+
+
+def leave(status: int) -> None:
+    """Exit without tearing the interpreter down. When `main` returns, every file it
+    wrote is closed and renamed into place and every process it forked has been reaped;
+    what is left is freeing the build's objects and modules one by one, ~50 ms of a
+    10,000-event rebuild for nothing. Standard output and error are flushed first, since
+    `os._exit` would drop what they still hold."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe (`check | head -1`) or a closed stream
+        status = status or FLUSH_FAILED
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    leave(main(sys.argv[1:]))

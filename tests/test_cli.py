@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +57,33 @@ def test_version_is_printed():
     )
     assert result.returncode == 0
     assert result.stdout.startswith("build.py ")
+
+
+def test_what_a_command_prints_reaches_a_pipe(tmp_path):
+    """The command leaves without tearing the interpreter down (`build.leave`); a short
+    report, still in the stream's buffer when the command returns, arrives whole."""
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "no-date.yaml").write_text("title: No date\n", encoding="utf-8")
+    content = str(tmp_path / "content")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--content",
+            content,
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ, "PYTHONUNBUFFERED": ""},
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert f"{content}/events/no-date.yaml" in {problem["file"] for problem in report}
