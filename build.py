@@ -14,7 +14,10 @@ def leave(status: int) -> None:
     wrote is closed and renamed into place and every process it forked has been reaped;
     what is left is freeing the build's objects and modules one by one, ~50 ms of a
     10,000-event rebuild for nothing. Standard output and error are flushed first, since
-    `os._exit` would drop what they still hold."""
+    `os._exit` would drop what they still hold. Under a profiler, a coverage tracer or a
+    debugger (which write their results as the interpreter exits) it exits as usual."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -87,3 +87,23 @@ def test_what_a_command_prints_reaches_a_pipe(tmp_path):
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert f"{content}/events/no-date.yaml" in {problem["file"] for problem in report}
+
+
+def test_a_profiled_command_still_writes_its_profile(tmp_path):
+    """Profilers write their results as the interpreter exits, so the command does not
+    skip that when one is attached."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    profile = tmp_path / "check.prof"
+    command = ["build.py", "check", "--no-cache", "--content", str(content)]
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), *command],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr
+    assert profile.stat().st_size > 0
