@@ -53,6 +53,7 @@ SHAPING_LIBRARIES = (
     ("nh3", "nh3"),
     ("yaml", "PyYAML"),
     ("jsonschema", "jsonschema"),
+    ("fastjsonschema", "fastjsonschema"),
 )
 """(import name, distribution) of the libraries whose versions shape what a build writes
 or a check reports: templates compile and escape, bodies render and are sanitised, files
