@@ -50,16 +50,11 @@ def main() -> int:
     content, out = work / "content", work / "site"
     if not content.exists():
         shutil.copytree(content_source, content)
+    from bench import edits
     from generator import build
 
     build.build_site(content, out, with_search=with_search)
-    event = sorted((content / "events").rglob("*.yaml"))[0]
-    lines = event.read_text(encoding="utf-8").split("\n")
-    edited = ' (edited)"'
-    lines[0] = (
-        lines[0][: -len(edited)] + '"' if lines[0].endswith(edited) else lines[0][:-1] + edited
-    )
-    event.write_text("\n".join(lines), encoding="utf-8")
+    edits.edit_title(sorted((content / "events").rglob("*.yaml"))[0])
     time.sleep(1.1)
 
     from generator import (

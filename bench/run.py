@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import generate, hugo_site, measure, pelican_site
+from bench import edits, generate, hugo_site, measure, pelican_site
 
 BENCH = Path(__file__).resolve().parent
 REPO_ROOT = BENCH.parent
@@ -97,8 +97,8 @@ def nothing() -> None:
 
 
 def edit_title(content: Path) -> Callable[[], None]:
-    """Alternate one event's title between two versions, so every repetition is a change.
-    The event (the middle one) is found at the first edit: the copy is made by then."""
+    """Give one event's title new bytes before each repetition (`bench/edits.py`). The
+    event (the middle one) is found at the first edit: the copy is made by then."""
 
     @functools.cache
     def middle_event() -> Path:
@@ -106,11 +106,7 @@ def edit_title(content: Path) -> Callable[[], None]:
         return found[len(found) // 2]
 
     def prepare() -> None:
-        event = middle_event()
-        lines = event.read_text(encoding="utf-8").split("\n")
-        title = lines[0]
-        lines[0] = title[:-9] + '"' if title.endswith(' (edited)"') else title[:-1] + ' (edited)"'
-        event.write_text("\n".join(lines), encoding="utf-8")
+        edits.edit_title(middle_event())
         # An edit in the second before a build starts is "racy" (as in git): the next build
         # cannot trust its mtime and does the full work once. Editors rarely build within a
         # second of saving; waiting here (untimed) keeps the following no-change rebuild honest.

@@ -33,16 +33,18 @@ def test_the_exit_code_and_output_are_kept():
     assert "said" in got.output_tail
 
 
-def test_the_compared_edit_alternates_between_two_titles(tmp_path):
-    """bench/compare.py edits the same title back and forth, so every rebuild it times
-    has one real change and the content never drifts."""
-    from bench import compare
+def test_each_benchmark_edit_gives_the_title_new_bytes_without_growing_it(tmp_path):
+    """A rebuild must parse the edited file as it would an editor's change, so no edit
+    may bring back bytes the cache has seen; the title keeps one number."""
+    from bench import edits
 
-    event = tmp_path / "events" / "2024" / "a.yaml"
-    event.parent.mkdir(parents=True)
+    event = tmp_path / "event.yaml"
     event.write_text('title: "Strike on a depot"\ndate: 2024-03-12\n', encoding="utf-8")
-    original = event.read_bytes()
-    compare.edit_one_title(tmp_path)
-    assert event.read_text(encoding="utf-8").startswith('title: "Strike on a depot (edited)"\n')
-    compare.edit_one_title(tmp_path)
-    assert event.read_bytes() == original
+    seen = {event.read_bytes()}
+    for _ in range(12):
+        edits.edit_title(event)
+        assert event.read_bytes() not in seen
+        seen.add(event.read_bytes())
+    assert event.read_text(encoding="utf-8") == (
+        'title: "Strike on a depot (edit 12)"\ndate: 2024-03-12\n'
+    )
