@@ -178,10 +178,12 @@ def _assemble(
     # Only now: a no-change build needs none of these, nor `dataclasses` which they import.
     from generator import assemble, incremental, pagekeys
     from generator.finish import Refused
-    from generator.pipeline import Vouched, load_site
+    from generator.pipeline import Vouched, load_site, ready_validators
 
     report("reading content", 0, 0)
     use_cache = store.folder is not None
+    if use_cache:
+        ready_validators(store)
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (

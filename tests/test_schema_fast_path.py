@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import cache, pipeline, structure
+from generator.load import parse_text
 from generator.structure import (
     LINE_BREAK_GUARD,
     NO_LINE_BREAK_AHEAD,
@@ -131,3 +134,69 @@ def test_valid_content_is_loaded_without_importing_jsonschema(tmp_path):
 def test_a_file_the_fast_pass_rejects_is_explained_by_jsonschema(tmp_path):
     root = write_site(tmp_path, {"actors/russian-mod.yaml": "name: 5\nkind: Military\n"})
     assert "jsonschema" in _modules_after_loading(str(root))
+
+
+@pytest.fixture
+def fresh_validators(monkeypatch):
+    """No validator loaded yet, as in a new process, and a list of the kinds compiled."""
+    monkeypatch.setattr(structure, "_loaded_code", {})
+    structure._fast_validator.cache_clear()
+    compiled: list[str] = []
+    compile_code = structure._validator_code
+
+    def counted(kind):
+        compiled.append(kind)
+        return compile_code(kind)
+
+    monkeypatch.setattr(structure, "_validator_code", counted)
+    yield compiled
+    structure._fast_validator.cache_clear()
+
+
+def test_validators_compiled_once_are_loaded_from_their_code(fresh_validators, monkeypatch):
+    code = structure.load_validators({})
+    assert code is not None
+    assert sorted(fresh_validators) == sorted(BASES)
+    monkeypatch.setattr(structure, "_loaded_code", {})
+    structure._fast_validator.cache_clear()
+    fresh_validators.clear()
+    assert structure.load_validators(code) is None
+    for kind, text in (("event", EVENT_INCURSION), ("actor", ACTOR_MOD), ("site", SITE)):
+        parsed, _ = parse_text(text, f"{kind}.yaml")
+        assert parsed is not None
+        data = parsed.data
+        assert passes_schema_quickly(data, kind)
+        compiled = fastjsonschema.compile(inlined_refs(folded_guards(as_draft7(load_schema(kind)))))
+        for document in ({**data, "title": 5}, {**data, "unknown-key": 1}):
+            assert not passes_schema_quickly(document, kind)
+            assert not _passes(compiled, document)
+    assert fresh_validators == []
+
+
+def _passes(validator, document) -> bool:
+    try:
+        validator(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def test_validator_code_that_does_not_load_is_compiled_again(fresh_validators):
+    damaged = {kind: b"not code" for kind in BASES}
+    code = structure.load_validators(damaged)
+    assert code is not None
+    assert sorted(fresh_validators) == sorted(BASES)
+
+
+def test_a_check_and_a_build_keep_the_validators_code_in_their_caches(tmp_path):
+    content = write_site(tmp_path / "content", {})
+    for command in (["check"], ["build", "--no-search", "--out", str(tmp_path / "site")]):
+        subprocess.run(
+            [sys.executable, "build.py", *command, "--content", str(content)],
+            cwd=Path(__file__).resolve().parent.parent,
+            check=True,
+            capture_output=True,
+        )
+    for folder in (f"check-{content.name}", "site"):
+        kept = cache.Store(tmp_path / ".cache" / folder).load(pipeline.VALIDATORS)
+        assert set(kept) == set(BASES)
