@@ -225,7 +225,8 @@ class Vouched:
     stats: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """(size, mtime_ns) of the content files by their path below the content folder, as
     this build stat'ed them already (`unchanged.input_stats`, without following
-    symlinks): stating every file a second time was ~30 ms of a 10,000-event rebuild."""
+    symlinks): stating every file a second time was 10,500 more stats (~2.7 us each)
+    in a 10,000-event rebuild."""
     seen: dict[str, Signature] = field(default_factory=dict)
     """Filled by this build, for the next one."""
 

@@ -158,9 +158,10 @@ def inlined_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _validator_code(kind: Kind) -> CodeType:
     """What `fastjsonschema.compile` makes, as one code object: its generated module (the
-    validator and the patterns it uses), compiled. Compiling its ~180,000 characters of
-    Python took ~21 ms for events and generating them ~7 ms, in every process that
-    checks a file; unmarshalling the code takes ~0.1 ms."""
+    validator and the patterns it uses), compiled. Generating and compiling the four
+    kinds' took ~36 ms (most of it Python compiling the event validator's ~180,000
+    characters) in every process that checks a file; unmarshalling their code takes
+    ~0.3 ms (`bench/fixed_costs.py`)."""
     draft7 = inlined_refs(folded_guards(as_draft7(load_schema(kind))))
     return compile(fastjsonschema.compile_to_code(draft7), f"<{kind} schema>", "exec")
 
