@@ -68,6 +68,13 @@ def wait_until(condition: Callable[[], bool], seconds: float = DEADLINE) -> None
     raise AssertionError(f"condition not met within {seconds} s")
 
 
+def _ctrl_c_reaches_it() -> None:
+    """Run in the child before `serve` starts: SIGINT as in a terminal's foreground job.
+    A shell starts background jobs with SIGINT ignored and Python keeps that, so the
+    suite run in the background (`make test &`) would see `serve` ignore Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Preview]:
     content = write_site(tmp_path / "content", {})
@@ -79,6 +86,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_reaches_it,
     )
     running = Preview(process, f"http://127.0.0.1:{port}/", content, out)
     try:
