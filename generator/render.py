@@ -63,9 +63,9 @@ def load_templates(known: Mapping[str, bytes]) -> dict[str, bytes] | None:
     """Load every template into this process's environment, from `known` compiled code
     where it is current; returns the code to keep when any template had to be compiled,
     else None. Compiling the templates from source took ~55 ms of every rebuild, and
-    loading their code takes ~2 ms (`bench/fixed_costs.py`). Loaded before the renderer forks, they are compiled
-    once for both processes. Templates already loaded (an earlier build in the same
-    process) are not loaded again."""
+    loading their code takes ~2 ms (`bench/fixed_costs.py`). Loaded before the renderer
+    forks, they are compiled once for both processes. Templates already loaded (an
+    earlier build in the same process) are not loaded again."""
     env = environment()
     compiled = _CompiledCode(known)
     env.bytecode_cache = compiled

@@ -159,7 +159,7 @@ def inlined_refs(schema: dict[str, Any]) -> dict[str, Any]:
 def _validator_code(kind: Kind) -> CodeType:
     """What `fastjsonschema.compile` makes, as one code object: its generated module (the
     validator and the patterns it uses), compiled. Generating and compiling the four
-    kinds' took ~36 ms (most of it Python compiling the event validator's ~180,000
+    kinds' validators took ~36 ms (most of it Python compiling the event validator's ~180,000
     characters) in every process that checks a file; unmarshalling their code takes
     ~0.3 ms (`bench/fixed_costs.py`)."""
     draft7 = inlined_refs(folded_guards(as_draft7(load_schema(kind))))
@@ -177,7 +177,6 @@ def load_validators(known: Mapping[str, bytes]) -> dict[str, bytes] | None:
     when any had to be compiled, else None. Done before files are examined, so forked
     workers inherit it. The cache's code key covers the schemas, this module, Python's
     version (marshal's format) and fastjsonschema's, so what it holds is current."""
-    kept: dict[str, bytes] = {}
     compiled = False
     for kind in get_args(Kind):
         code = _loaded_code.get(kind) or _unmarshalled(known.get(kind))
@@ -185,8 +184,7 @@ def load_validators(known: Mapping[str, bytes]) -> dict[str, bytes] | None:
             code = _validator_code(kind)
             compiled = True
         _loaded_code[kind] = code
-        kept[kind] = marshal.dumps(code)
-    return kept if compiled else None
+    return {kind: marshal.dumps(code) for kind, code in _loaded_code.items()} if compiled else None
 
 
 def _unmarshalled(data: bytes | None) -> CodeType | None:
