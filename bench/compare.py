@@ -30,11 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import edits
 
 
-def edit_one_title(content: Path) -> None:
-    """New bytes for the first event's title (`bench/edits.py`)."""
-    edits.edit_title(sorted((content / "events").rglob("*.yaml"))[0])
-
-
 def rebuild(checkout: Path, work: Path, search: bool) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one `build` command."""
     command = [sys.executable, str(checkout / "build.py"), "build"]
@@ -74,7 +69,7 @@ def main() -> int:
     for rep in range(args.reps):
         if not args.unchanged:
             for work in works:
-                edit_one_title(work / "content")
+                edits.edit_first_title(work / "content")
             time.sleep(1.1)  # past the one-second mtime guard, as an editor's save would be
         order = (0, 1) if rep % 2 == 0 else (1, 0)
         for which in order:

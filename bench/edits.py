@@ -31,3 +31,8 @@ def edit_title(event: Path) -> None:
     lines = event.read_text(encoding="utf-8").split("\n")
     lines[0] = next_title_line(lines[0])
     event.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_first_title(content: Path) -> None:
+    """`edit_title` on the content folder's first event file, in path order."""
+    edit_title(sorted((content / "events").rglob("*.yaml"))[0])

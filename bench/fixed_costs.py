@@ -6,7 +6,7 @@
   unmarshalling its code as the cache keeps it (`structure.load_validators`);
 - teardown: after a one-title rebuild of CONTENT_DIR's copy in WORK_DIR, the time from
   `cli.main` returning to the process having exited, with the interpreter torn down as
-  usual (`sys.exit`) and left at once as `build.py` does (`os._exit`).
+  usual (`sys.exit`) and left at once by `build.leave`.
 
 Each figure is the median of several fresh processes, in milliseconds, printed as JSON.
 
@@ -30,41 +30,33 @@ from bench import edits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-TEMPLATES = """
+COMPILE_THEN_LOAD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from generator import render
+from generator import {module}
 start = time.perf_counter()
-code = render.load_templates({{}})
+code = {module}.{load}({{}})
 compiled = time.perf_counter() - start
-render.environment.cache_clear()
+{forget}
 start = time.perf_counter()
-assert render.load_templates(code) is None
+assert {module}.{load}(code) is None
 print(compiled * 1000, (time.perf_counter() - start) * 1000)
 """
-
-VALIDATORS = """
-import sys, time
-sys.path.insert(0, {root!r})
-from generator import structure
-start = time.perf_counter()
-code = structure.load_validators({{}})
-compiled = time.perf_counter() - start
-structure._loaded_code.clear()
-start = time.perf_counter()
-assert structure.load_validators(code) is None
-print(compiled * 1000, (time.perf_counter() - start) * 1000)
-"""
+COMPILED = {
+    "templates": ("render", "load_templates", "render.environment.cache_clear()"),
+    "validators": ("structure", "load_validators", "structure._loaded_code.clear()"),
+}
+"""What is compiled: (module, its loading function, what makes it forget the code)."""
 
 TEARDOWN = """
-import os, sys, time
+import sys, time
 sys.path.insert(0, {root!r})
+from build import leave
 from generator.cli import main
 status = main(["build", "--no-search", "--content", {content!r}, "--out", {out!r}])
-sys.stdout.flush()
 print(time.time(), flush=True)
 if {leave!r}:
-    os._exit(status)
+    leave(status)
 sys.exit(status)
 """
 
@@ -76,7 +68,7 @@ def _pair_of_figures(script: str) -> tuple[float, float]:
 
 
 def _teardown_ms(content: Path, out: Path, leave: bool) -> float:
-    edits.edit_title(sorted((content / "events").rglob("*.yaml"))[0])
+    edits.edit_first_title(content)
     time.sleep(1.1)  # past the one-second mtime guard
     script = TEARDOWN.format(root=str(REPO_ROOT), content=str(content), out=str(out), leave=leave)
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -97,8 +89,11 @@ def main() -> int:
     subprocess.run([*build, "--content", str(content), "--out", str(out)], check=True)
     figures: dict[str, list[float]] = {}
     for _ in range(args.reps):
-        for name, script in (("templates", TEMPLATES), ("validators", VALIDATORS)):
-            compiled, loaded = _pair_of_figures(script.format(root=str(REPO_ROOT)))
+        for name, (module, load, forget) in COMPILED.items():
+            script = COMPILE_THEN_LOAD.format(
+                root=str(REPO_ROOT), module=module, load=load, forget=forget
+            )
+            compiled, loaded = _pair_of_figures(script)
             figures.setdefault(f"{name}: compile", []).append(compiled)
             figures.setdefault(f"{name}: load compiled code", []).append(loaded)
         for leave, label in ((False, "torn down"), (True, "left with os._exit")):

@@ -54,7 +54,7 @@ def main() -> int:
     from generator import build
 
     build.build_site(content, out, with_search=with_search)
-    edits.edit_title(sorted((content / "events").rglob("*.yaml"))[0])
+    edits.edit_first_title(content)
     time.sleep(1.1)
 
     from generator import (

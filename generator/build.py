@@ -176,14 +176,14 @@ def _assemble(
     the files whose bytes changed). Touches nothing but `staging` and the cache.
     `inputs`: the content files' stats this build took already ({} without the cache)."""
     # Only now: a no-change build needs none of these, nor `dataclasses` which they import.
-    from generator import assemble, incremental, pagekeys
+    from generator import assemble, incremental, pagekeys, render, structure
     from generator.finish import Refused
-    from generator.pipeline import Vouched, load_site, ready_validators
+    from generator.pipeline import Vouched, load_site
 
     report("reading content", 0, 0)
     use_cache = store.folder is not None
     if use_cache:
-        ready_validators(store)
+        store.load_compiled(structure.COMPILED_ENTRY, structure.load_validators)
     parsed = incremental.Layered.load(store, "parsed") if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (
@@ -198,7 +198,7 @@ def _assemble(
     if index is None:
         return Assembled(problems, None, digests)
     if use_cache:
-        _load_templates(store)
+        store.load_compiled(render.COMPILED_ENTRY, render.load_templates)
     index = assemble.with_base_url(index, base_url)
     job = assemble.Job(index, out, previous, with_search, report)
     if memo is not None:
@@ -214,19 +214,6 @@ def _assemble(
     for name in OBSOLETE_ENTRIES:
         store.forget(name)
     return Assembled(problems, filled, digests)
-
-
-TEMPLATES = "templates"
-"""The cache entry of the templates' compiled code (`render.load_templates`)."""
-
-
-def _load_templates(store: cache.Store) -> None:
-    from generator import render
-
-    known = store.load(TEMPLATES)
-    compiled = render.load_templates(known if isinstance(known, dict) else {})
-    if compiled is not None:
-        store.save(TEMPLATES, compiled)
 
 
 def _load_and_publish(

@@ -29,6 +29,7 @@ import functools
 import os
 import pickle
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,17 @@ class Store:
             os.replace(temporary, self.folder / file_name)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+    def load_compiled(
+        self, name: str, load: Callable[[Mapping[str, bytes]], dict[str, bytes] | None]
+    ) -> None:
+        """Compiled code a process loads (templates, schema validators): `load` takes the
+        entry's code by name ({} when there is none) and returns the code to keep when it
+        had to compile some, which is saved; None leaves the entry as it is."""
+        known = self.load(name)
+        compiled = load(known if isinstance(known, dict) else {})
+        if compiled is not None:
+            self.save(name, compiled)
 
     def forget(self, name: str) -> None:
         """Remove the entry, so a later load finds nothing (and the build works cold)."""

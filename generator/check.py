@@ -39,11 +39,11 @@ def check_site(content_dir: Path, cache_dir: Path | None = None) -> list[Problem
 
 
 def _check_with(content_dir: Path, store: cache.Store) -> list[Problem]:
-    from generator import incremental
-    from generator.pipeline import Vouched, check_references, read_checked_tree, ready_validators
+    from generator import incremental, structure
+    from generator.pipeline import Vouched, check_references, read_checked_tree
 
     started = unchanged.now_ns()
-    ready_validators(store)
+    store.load_compiled(structure.COMPILED_ENTRY, structure.load_validators)
     last = _last_state(store)
     files = incremental.Layered.load(store, FILES)
     vouched = Vouched.after(last["digests"], last["started"])

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator import cache, structure
 from generator import index as linking
 from generator.digests import digest
 from generator.load import Document, parse_bytes, read_document, read_raw
@@ -336,19 +335,6 @@ def _vouched_hit(
         return None
     vouched.seen[item.path] = known
     return memo[key]
-
-
-VALIDATORS = "validators"
-"""The cache entry of the schema validators' compiled code (`structure.load_validators`)."""
-
-
-def ready_validators(store: cache.Store) -> None:
-    """The schema validators' code from the store, compiled and kept there when it has
-    none: before files are examined, by a build or a check with a cache."""
-    known = store.load(VALIDATORS)
-    compiled = structure.load_validators(known if isinstance(known, dict) else {})
-    if compiled is not None:
-        store.save(VALIDATORS, compiled)
 
 
 def examine_files(

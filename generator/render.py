@@ -38,6 +38,10 @@ def environment() -> jinja2.Environment:
     )
 
 
+COMPILED_ENTRY = "templates"
+"""The build cache's entry of the templates' code (`cache.Store.load_compiled`)."""
+
+
 class _CompiledCode(jinja2.BytecodeCache):
     """Each template's compiled code, as the build cache keeps it between builds.
 

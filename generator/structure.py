@@ -166,6 +166,9 @@ def _validator_code(kind: Kind) -> CodeType:
     return compile(fastjsonschema.compile_to_code(draft7), f"<{kind} schema>", "exec")
 
 
+COMPILED_ENTRY = "validators"
+"""The cache entry of the validators' code (`cache.Store.load_compiled`), for build and check."""
+
 _loaded_code: dict[str, CodeType] = {}
 """The validators' code `load_validators` took from the cache or compiled, by kind; set
 in the process that then examines the files (or forks the processes that do)."""

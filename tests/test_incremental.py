@@ -22,7 +22,7 @@ import jinja2
 import pytest
 
 from bench import generate
-from generator import cache, digests, render
+from generator import cache, digests, pipeline, render
 from generator.build import build_site
 from generator.cli import main
 
@@ -466,7 +466,7 @@ def test_compiled_code_that_does_not_match_is_compiled_again(fresh_templates, mo
 def test_a_build_keeps_the_templates_compiled_code_in_its_cache(tmp_path, fresh_templates):
     content = make_content(tmp_path / "content", events=3)
     build(content, tmp_path / "site", "--no-search")
-    kept = cache.Store(tmp_path / ".cache" / "site").load("templates")
+    kept = cache.Store(tmp_path / ".cache" / "site").load(render.COMPILED_ENTRY)
     assert isinstance(kept, dict)
     assert len(kept) == len(render.environment().list_templates())
 
@@ -739,9 +739,10 @@ def test_a_rebuild_stats_each_plain_content_file_only_once(site, tmp_path, monke
     assert tree(out) == cold(content, tmp_path)
 
 
-def test_an_edit_to_a_symlinked_event_s_target_is_rebuilt(tmp_path):
-    """A symlink's own stat does not change when its target does: it is the target's
-    stat that vouches for the file."""
+@pytest.fixture
+def symlinked_event(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    """(content, site, link, target): a built site one of whose events is a symlink to a
+    file in a hidden folder of the content, every file old enough to be trusted."""
     content = make_content(tmp_path / "content", events=8)
     link = events(content)[2]
     target = content / ".kept" / link.name
@@ -751,6 +752,34 @@ def test_an_edit_to_a_symlinked_event_s_target_is_rebuilt(tmp_path):
     _age_everything(content)
     out = tmp_path / "site"
     build(content, out, "--no-search")
+    return content, out, link, target
+
+
+def test_an_unchanged_symlinked_event_is_vouched_for_by_its_target_s_stat(
+    symlinked_event, monkeypatch
+):
+    """Its own stat (lstat) says nothing of the bytes it leads to, so it must not be what
+    vouches; the target's stat does, and the file is not read again."""
+    content, out, link, _target = symlinked_event
+    other = events(content)[5]
+    other.write_text(other.read_text().replace("title: ", "title: Edited ", 1))
+    read: list[str] = []
+    read_raw = pipeline.read_raw
+
+    def counted(path, source_path):
+        read.append(os.fspath(path))
+        return read_raw(path, source_path)
+
+    monkeypatch.setattr(pipeline, "read_raw", counted)
+    build(content, out, "--no-search")
+    assert str(other) in read
+    assert str(link) not in read
+
+
+def test_an_edit_to_a_symlinked_event_s_target_is_rebuilt(symlinked_event, tmp_path):
+    """A symlink's own stat does not change when its target does: it is the target's
+    stat that vouches for the file."""
+    content, out, link, target = symlinked_event
     target.write_text(target.read_text().replace("title: ", "title: Edited ", 1))
     os.utime(target, ns=(10**18 + 10**9, 10**18 + 10**9))
     rebuild_matches_cold(content, out, tmp_path)

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, structure
+from generator import cache, structure
 from generator.load import parse_text
 from generator.structure import (
     LINE_BREAK_GUARD,
@@ -198,5 +198,5 @@ def test_a_check_and_a_build_keep_the_validators_code_in_their_caches(tmp_path):
             capture_output=True,
         )
     for folder in (f"check-{content.name}", "site"):
-        kept = cache.Store(tmp_path / ".cache" / folder).load(pipeline.VALIDATORS)
+        kept = cache.Store(tmp_path / ".cache" / folder).load(structure.COMPILED_ENTRY)
         assert set(kept) == set(BASES)
