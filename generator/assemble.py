@@ -8,7 +8,7 @@ a no-change rebuild never imports the rendering machinery.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -22,6 +22,7 @@ from generator import (
     render,
     search,
     unchanged,
+    views,
 )
 from generator.errors import UsageError
 from generator.exports import joined
@@ -143,6 +144,9 @@ class Job:
     in_place: bool = False
     """The published site is exactly as the last build left it: update it file by file."""
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+    listed: MutableMapping[bytes, views.ListedParts] | None = None
+    """The build cache's list-item parts (`pagekeys.listed_keys` -> parts): read before
+    rendering, given the parts this process made after it. Set with `prints`."""
 
     def fill(self, staging: Path) -> Filled:
         """Every page, export and static file into `staging` (in place: only the changed
@@ -169,6 +173,10 @@ class Job:
         keys = pagekeys.fragments(self.index, self.prints) if self.prints is not None else None
         plan = joined.plan(self.index, keys, last)
         spliced: dict[str, incremental.Layout] = {}
+        listed_keys = None
+        if self.prints is not None and self.listed is not None:
+            listed_keys = pagekeys.listed_keys(self.prints)
+            _recall_listed(self.index, self.listed, listed_keys)
         parallel.render_pages(
             self.index,
             units,
@@ -176,6 +184,8 @@ class Job:
             alongside=lambda: spliced.update(_write_each(writer, made, plan, last)),
             on_units=lambda done, total: self.report("rendering pages", done, total),
         )
+        if listed_keys is not None and self.listed is not None:
+            _keep_listed(self.index, self.listed, listed_keys)
         for out_path, data in sorted(static.items()):
             writer.put(out_path, data)
         writer.put_marker()
@@ -208,6 +218,29 @@ class Job:
                 left.append(unit)
         self.report(f"{what} unchanged", len(units) - len(left), len(units))
         return left
+
+
+def _recall_listed(
+    index: SiteIndex, known: Mapping[bytes, views.ListedParts], keys: Mapping[str, bytes]
+) -> None:
+    """Give the index the list-item parts an earlier build made, before the renderer
+    forks. A one-title rebuild renders the ~23 pages that list the event, ~5,000 items
+    at 10,000 events, and making each item's parts afresh cost ~30 us against ~4 us."""
+    for event_id, key in keys.items():
+        if key in known:
+            index.listed[event_id] = known[key]
+
+
+def _keep_listed(
+    index: SiteIndex, known: MutableMapping[bytes, views.ListedParts], keys: Mapping[str, bytes]
+) -> None:
+    """Add the parts this process made. A forked renderer's are not sent back: each
+    event is listed on ~20 pages, so the parent's share of a cold build makes nearly
+    all of them, and a later build makes any that are missing."""
+    for event_id, parts in index.listed.items():
+        key = keys[event_id]
+        if key not in known:
+            known[key] = parts
 
 
 def _manifest(previous: dict[str, Any]) -> incremental.Manifest:

@@ -51,6 +51,10 @@ QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapsho
 (`state-detail`) is read only when something must be built."""
 
 
+LISTED_ENTRY = "listed"
+"""The parts of each event's list item that no page changes (`assemble.Job.listed`)."""
+
+
 OBSOLETE_ENTRIES = ("fragments", "fragments-new")
 """Cache entries earlier versions wrote and this one does not read (~66 MB at 10,000
 events): removed rather than left to take the space for good."""
@@ -201,9 +205,12 @@ def _assemble(
         store.load_compiled(render.COMPILED_ENTRY, render.load_templates)
     index = assemble.with_base_url(index, base_url)
     job = assemble.Job(index, out, previous, with_search, report)
+    listed = None
     if memo is not None:
         hashes = {source_path: hashed for source_path, _kind, hashed in memo.used}
         job.prints = pagekeys.fingerprints(index, hashes)
+        listed = incremental.Layered.load(store, LISTED_ENTRY)
+        job.listed = listed.memo
     # In place implies the cache: the output is known to be as left only from its state.
     assert job.prints is not None or not in_place, "an in-place build needs the cache"
     job.in_place = in_place
@@ -211,6 +218,8 @@ def _assemble(
         filled = job.fill(staging)
     except Refused as refused:
         return Assembled(sort_problems([*problems, *refused.problems]), None, digests)
+    if listed is not None:
+        listed.save(store)
     for name in OBSOLETE_ENTRIES:
         store.forget(name)
     return Assembled(problems, filled, digests)

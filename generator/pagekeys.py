@@ -269,6 +269,14 @@ def feed(prints: Fingerprints, hub: tuple[str, str, tuple[str, ...]]) -> Key:
     return combine("feed", prints.site, out_path, name, _items(prints, event_ids))
 
 
+def listed_keys(prints: Fingerprints) -> dict[str, bytes]:
+    """Per event: what the parts of its list item that no page changes are made from
+    (`views.ListedParts`: its date, places and summary laid out, its filter facets): its
+    item and the site's settings (the time zone its time is shown in). Two keys joined,
+    not hashed again: ten thousand hashes would cost more than the dictionary lookups."""
+    return {event_id: prints.site + item for event_id, item in prints.items.items()}
+
+
 def fragments(index: SiteIndex, prints: Fingerprints) -> dict[str, Key]:
     """Per event: what its fragment of each whole-site export is made from."""
     return {

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator import render, richtext, search, urls
 from generator.dates import PartialDate, format_date, format_range
+from generator.frozen import pickled_as_constructor
 from generator.index import SiteIndex
 from generator.model import Claim, ClaimStatus, Event, Figure, RelationKind, Source
 from generator.structured import start_date
@@ -49,6 +50,7 @@ class Link:
     text: str
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class When:
     """A date as written (`c. March 2024`), with `iso` for `<time datetime>`."""
@@ -85,9 +87,12 @@ class ClaimView:
     event: Link
 
 
+@pickled_as_constructor
 @dataclass(frozen=True, slots=True)
 class ListedParts:
-    """The parts of an event's list item that do not depend on the page listing it."""
+    """The parts of an event's list item that do not depend on the page listing it.
+    Made from the event's item alone (its file, and the actors and places it names) and
+    the site's settings, so the build cache keeps them by those (`pagekeys.listed_keys`)."""
 
     when: When
     facets_json: str

@@ -311,6 +311,40 @@ def test_a_title_edit_makes_only_the_pages_and_feeds_that_show_the_event(site):
     assert 0 < made["exports"] <= whole_site_files + hub_feeds_at_most
 
 
+def _items_laid_out(content: Path, out: Path, monkeypatch) -> list[str]:
+    """The summaries of the list items a build laid out (`render.listed_details`)."""
+    laid_out: list[str] = []
+    lay_out = render.listed_details
+
+    def counted(when, places, summary):
+        laid_out.append(summary)
+        return lay_out(when, places, summary)
+
+    monkeypatch.setattr(render, "listed_details", counted)
+    build(content, out, "--no-search")
+    return laid_out
+
+
+def test_a_title_edit_lays_out_only_the_edited_event_s_list_item(site, monkeypatch):
+    """The other items of the ~20 pages that list it come from the cache."""
+    content, out = site
+    path = events(content)[7]
+    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    summary = re.search(r'^summary: "(.*)"$', path.read_text(), re.MULTILINE)
+    assert summary is not None
+    assert _items_laid_out(content, out, monkeypatch) == [summary.group(1)]
+
+
+def test_a_new_site_time_zone_reaches_every_list_item_that_shows_a_time(site, tmp_path):
+    """A time given without a zone is shown in the site's: the site's settings are part
+    of what the cache keeps a list item's parts by."""
+    content, out = site
+    _edit(events(content)[6], r"^date: (\d{4}-\d\d-\d\d)$", "date: \\1\ntime: '06:30'")
+    build(content, out, "--no-search")
+    _edit(content / "site.yaml", r"^timezone: .*$", "timezone: Europe/Kyiv")
+    rebuild_matches_cold(content, out, tmp_path)
+
+
 def _sitemaps_made(content: Path, out: Path, monkeypatch) -> int:
     from generator import exports
 
