@@ -120,9 +120,9 @@ def test_bundles_indexed_together_stay_within_the_page_budget(monkeypatch, tmp_p
     lock = threading.Lock()
     ran: list[str] = []
 
-    def fake_indexer(pages_dir: Path, output: Path) -> None:
+    def fake_indexer(site_dir: Path, event_ids: tuple[str, ...], output: Path, work: Path) -> None:
         nonlocal most, together
-        pages = sum(1 for _ in pages_dir.rglob("index.html"))
+        pages = len(event_ids)
         with lock:
             running.append(pages)
             most = max(most, sum(running))
@@ -132,16 +132,11 @@ def test_bundles_indexed_together_stay_within_the_page_budget(monkeypatch, tmp_p
         with lock:
             running.remove(pages)
 
-    site = tmp_path / "site"
     sizes = {"2019": 6, "2020": 6, "2021": 2, "2022": 2, "2023": 9}
     shards = {year: tuple(f"e-{year}-{n}" for n in range(count)) for year, count in sizes.items()}
-    for ids in shards.values():
-        for event_id in ids:
-            (site / "events" / event_id).mkdir(parents=True)
-            (site / "events" / event_id / "index.html").write_text("<p>page</p>")
-    monkeypatch.setattr(indexer, "_run_indexer", fake_indexer)
+    monkeypatch.setattr(indexer, "_index_pages", fake_indexer)
     monkeypatch.setattr(indexer, "PAGES_INDEXED_AT_ONCE", 8)
-    indexer.index_shards(site, shards, tmp_path / "out", tmp_path / "work")
+    indexer.index_shards(tmp_path / "site", shards, tmp_path / "out", tmp_path / "work")
     assert sorted(ran) == sorted(sizes), "every bundle is indexed once"
     assert most == 9, "a bundle over the budget runs alone; no two others exceed it"
     assert together == 2, "bundles that fit the budget together are indexed together"
