@@ -5,13 +5,13 @@ benchmark runs, so this times the same rebuild with two checkouts of the project
 (`git worktree add /tmp/before <commit>` makes the second), alternating which goes first,
 each on its own copy of the content with its own warm site and cache, after one title
 edit that gives the file new bytes (or, with `--unchanged`, after none: the no-change
-rebuild). It reports the
-median wall time and the median CPU time (user + system of the process and its
+rebuild; with `--cold`, a cold build, `--no-cache` into an emptied folder). It reports
+the median wall time and the median CPU time (user + system of the process and its
 children, which outside load disturbs less than wall time), and the paired median
 ratio of each (second / first).
 
 Usage: python bench/compare.py CONTENT_DIR WORK_DIR FIRST_CHECKOUT SECOND_CHECKOUT
-       [--reps N] [--search] [--unchanged]
+       [--reps N] [--search] [--unchanged | --cold]
 """
 
 from __future__ import annotations
@@ -30,10 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import edits
 
 
-def rebuild(checkout: Path, work: Path, search: bool) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one `build` command."""
+def rebuild(checkout: Path, work: Path, search: bool, cold: bool = False) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one `build` command (`cold`: with `--no-cache`,
+    into an emptied output folder)."""
     command = [sys.executable, str(checkout / "build.py"), "build"]
     command += [] if search else ["--no-search"]
+    if cold:
+        shutil.rmtree(work / "site", ignore_errors=True)
+        command += ["--no-cache"]
     command += ["--content", str(work / "content"), "--out", str(work / "site")]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -52,6 +56,7 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--unchanged", action="store_true", help="time no-change rebuilds")
+    parser.add_argument("--cold", action="store_true", help="time cold builds (--no-cache)")
     args = parser.parse_args()
     works = [args.work / "first", args.work / "second"]
     for checkout, work in zip(args.checkouts, works, strict=True):
@@ -67,13 +72,13 @@ def main() -> int:
     walls: list[list[float]] = [[], []]
     cpus: list[list[float]] = [[], []]
     for rep in range(args.reps):
-        if not args.unchanged:
+        if not (args.unchanged or args.cold):
             for work in works:
                 edits.edit_first_title(work / "content")
             time.sleep(1.1)  # past the one-second mtime guard, as an editor's save would be
         order = (0, 1) if rep % 2 == 0 else (1, 0)
         for which in order:
-            wall, cpu = rebuild(args.checkouts[which], works[which], args.search)
+            wall, cpu = rebuild(args.checkouts[which], works[which], args.search, args.cold)
             walls[which].append(wall)
             cpus[which].append(cpu)
         print(f"rep {rep + 1}: {walls[0][-1]:.3f} s, {walls[1][-1]:.3f} s", file=sys.stderr)
