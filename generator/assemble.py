@@ -234,9 +234,7 @@ def _recall_listed(
 def _keep_listed(
     index: SiteIndex, known: MutableMapping[bytes, views.ListedParts], keys: Mapping[str, bytes]
 ) -> None:
-    """Add the parts this process made. A forked renderer's are not sent back: each
-    event is listed on ~20 pages, so the parent's share of a cold build makes nearly
-    all of them, and a later build makes any that are missing."""
+    """Add the parts this build made (a forked renderer sends back its own)."""
     for event_id, parts in index.listed.items():
         key = keys[event_id]
         if key not in known:

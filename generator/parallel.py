@@ -3,7 +3,8 @@
 Forking after `load_site` means no process re-reads or re-links the content: each child
 inherits the finished index and the list of page units, plans and renders the units it
 claims, writes the files into the staging folder itself (linking unchanged ones) and
-sends back only the small manifest of what it wrote. The parent takes part too, so a
+sends back only the small manifest of what it wrote, with the list-item parts it made
+(`SiteIndex.listed`, kept in the build cache: ~3 MB at 10,000 events). The parent takes part too, so a
 2-core machine runs one child. Units are claimed a few at a time from a shared counter
 rather than dealt out in fixed shares: the parent writes the exports first (~3 s on a
 10,000-event site), and with fixed halves the child sat idle for that long at the end.
@@ -16,6 +17,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import ForkContext
+from typing import Any
 
 from generator import pages
 from generator.incremental import Manifest, Writer
@@ -73,8 +75,15 @@ def _adopt(job: Job) -> None:
     _inherited.append(job)
 
 
-def _child_share() -> Manifest:
-    return render_share(_inherited[0])
+def _child_share() -> tuple[Manifest, dict[str, Any]]:
+    """The child's manifest, and the list-item parts it made (not those it was born with)."""
+    job = _inherited[0]
+    listed = job[0].listed
+    born_with = set(listed)
+    written = render_share(job)
+    return written, {
+        event_id: parts for event_id, parts in listed.items() if event_id not in born_with
+    }
 
 
 def render_pages(
@@ -101,4 +110,6 @@ def render_pages(
             alongside()
         render_share(job, on_units)
         for future in futures:
-            writer.written.update(future.result())
+            written, listed = future.result()
+            writer.written.update(written)
+            index.listed.update(listed)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.queues
 import os
+import time
 
 import pytest
 
-from generator import parallel
+from generator import assemble, parallel, render
 from generator.pipeline import process_count
-from tests.test_incremental import build, make_content, tree
+from tests.test_incremental import build, events, make_content, tree
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -43,3 +44,35 @@ def test_a_site_rendered_on_two_processes_equals_one_rendered_in_one(tmp_path, m
     monkeypatch.setattr(parallel, "MIN_UNITS_TO_FORK", 10**9)
     build(content, tmp_path / "alone", "--no-cache", "--no-search")
     assert tree(tmp_path / "forked") == tree(tmp_path / "alone")
+
+
+@pytest.mark.skipif(process_count(10**6, 1) < 2, reason="one usable core: nothing is forked")
+def test_the_list_item_parts_a_forked_renderer_made_reach_the_cache(tmp_path, monkeypatch):
+    """The parent writes the exports first; slowed down, it leaves the child every page,
+    so every list item is laid out in the child. The rebuild after a title edit must
+    still lay out only the edited event's item."""
+    content = make_content(tmp_path / "content", events=40, seed=3)
+    out = tmp_path / "site"
+    write_exports = assemble._write_each
+
+    def slowly(*args, **kwargs):
+        time.sleep(3)
+        return write_exports(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(parallel, "MIN_UNITS_TO_FORK", 1)
+        patched.setattr(assemble, "_write_each", slowly)
+        build(content, out, "--no-search")
+    edited = events(content)[7]
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
+    laid_out: list[str] = []
+    lay_out = render.listed_details
+
+    def counted(when, places, summary):
+        laid_out.append(summary)
+        return lay_out(when, places, summary)
+
+    monkeypatch.setattr(render, "listed_details", counted)
+    build(content, out, "--no-search")
+    assert len(laid_out) == 1
+    assert laid_out[0] in edited.read_text()
