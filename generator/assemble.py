@@ -183,6 +183,7 @@ class Job:
             writer,
             alongside=lambda: spliced.update(_write_each(writer, made, plan, last)),
             on_units=lambda done, total: self.report("rendering pages", done, total),
+            send_listed=listed_keys is not None,
         )
         if listed_keys is not None and self.listed is not None:
             _keep_listed(self.index, self.listed, listed_keys)
