@@ -311,7 +311,7 @@ def test_a_title_edit_makes_only_the_pages_and_feeds_that_show_the_event(site):
     assert 0 < made["exports"] <= whole_site_files + hub_feeds_at_most
 
 
-def _items_laid_out(content: Path, out: Path, monkeypatch) -> list[str]:
+def items_laid_out(content: Path, out: Path, monkeypatch) -> list[str]:
     """The summaries of the list items a build laid out (`render.listed_details`)."""
     laid_out: list[str] = []
     lay_out = render.listed_details
@@ -332,7 +332,7 @@ def test_a_title_edit_lays_out_only_the_edited_event_s_list_item(site, monkeypat
     path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
     summary = re.search(r'^summary: "(.*)"$', path.read_text(), re.MULTILINE)
     assert summary is not None
-    assert _items_laid_out(content, out, monkeypatch) == [summary.group(1)]
+    assert items_laid_out(content, out, monkeypatch) == [summary.group(1)]
 
 
 def test_a_new_site_time_zone_reaches_every_list_item_that_shows_a_time(site, tmp_path):

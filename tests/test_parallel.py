@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from generator import assemble, parallel, render
+from generator import assemble, parallel
 from generator.pipeline import process_count
-from tests.test_incremental import build, events, make_content, tree
+from tests.test_incremental import build, events, items_laid_out, make_content, tree
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -65,14 +65,6 @@ def test_the_list_item_parts_a_forked_renderer_made_reach_the_cache(tmp_path, mo
         build(content, out, "--no-search")
     edited = events(content)[7]
     edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
-    laid_out: list[str] = []
-    lay_out = render.listed_details
-
-    def counted(when, places, summary):
-        laid_out.append(summary)
-        return lay_out(when, places, summary)
-
-    monkeypatch.setattr(render, "listed_details", counted)
-    build(content, out, "--no-search")
+    laid_out = items_laid_out(content, out, monkeypatch)
     assert len(laid_out) == 1
     assert laid_out[0] in edited.read_text()
