@@ -146,7 +146,7 @@ class Job:
     unit_keys: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
     listed: MutableMapping[bytes, views.ListedParts] | None = None
     """The build cache's list-item parts (`pagekeys.listed_keys` -> parts): read before
-    rendering, given the parts this process made after it. Set with `prints`."""
+    rendering, given the parts this build made after it. Set with `prints`."""
 
     def fill(self, staging: Path) -> Filled:
         """Every page, export and static file into `staging` (in place: only the changed

@@ -5,8 +5,8 @@ browser queries in small fragments. It has no incremental mode, so the index is 
 into one bundle per shard (a year of events, see `search.shards`), each indexed from
 just its event pages: picked out of the site by a glob that names them, or, for a shard
 too large for one glob, from a folder of hard links to them at their site paths. Either
-way the URLs are those of the site. This module needs nothing of the index: the build can run it from a process
-that holds no more than the list of pages (see `apart`).
+way the URLs are those of the site. This module needs nothing of the index: the build
+can run it from a process that holds no more than the list of pages (see `apart`).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _index_pages(site_dir: Path, event_ids: Sequence[str], output: Path, work: P
         try:
             _run_indexer(site_dir, output, glob)
             return
-        except BuildError:  # a glob Pagefind could not parse; the links will do
+        except BuildError:  # a glob it could not parse, say: the links are tried once
             shutil.rmtree(output, ignore_errors=True)
     _link_pages(site_dir, event_ids, work)
     _run_indexer(work, output)

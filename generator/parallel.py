@@ -4,11 +4,11 @@ Forking after `load_site` means no process re-reads or re-links the content: eac
 inherits the finished index and the list of page units, plans and renders the units it
 claims, writes the files into the staging folder itself (linking unchanged ones) and
 sends back only the small manifest of what it wrote, with the list-item parts it made
-(`SiteIndex.listed`, kept in the build cache: ~3 MB at 10,000 events). The parent takes part too, so a
-2-core machine runs one child. Units are claimed a few at a time from a shared counter
-rather than dealt out in fixed shares: the parent writes the exports first (~3 s on a
-10,000-event site), and with fixed halves the child sat idle for that long at the end.
-Small sites skip the fork: it would cost more than it saves.
+when the build keeps them (`SiteIndex.listed`: ~3 MB at 10,000 events). The parent
+takes part too, so a 2-core machine runs one child. Units are claimed a few at a time
+from a shared counter rather than dealt out in fixed shares: the parent writes the
+exports first (~3 s on a 10,000-event site), and with fixed halves the child sat idle
+for that long at the end. Small sites skip the fork: it would cost more than it saves.
 """
 
 from __future__ import annotations
