@@ -62,6 +62,11 @@ def main() -> int:
     for checkout, work in zip(args.checkouts, works, strict=True):
         generator = str(checkout / "generator")
         subprocess.run([sys.executable, "-m", "compileall", "-q", generator], check=True)
+        if args.cold:  # nothing is edited or kept: both read the content where it is
+            work.mkdir(parents=True, exist_ok=True)
+            if not (work / "content").exists():
+                (work / "content").symlink_to(args.content.resolve())
+            continue
         if not (work / "content").exists():
             shutil.copytree(args.content, work / "content")
         rebuild(checkout, work, args.search)  # warm: site and cache
