@@ -55,8 +55,9 @@ def main() -> int:
     parser.add_argument("checkouts", type=Path, nargs=2)
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument("--search", action="store_true")
-    parser.add_argument("--unchanged", action="store_true", help="time no-change rebuilds")
-    parser.add_argument("--cold", action="store_true", help="time cold builds (--no-cache)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--unchanged", action="store_true", help="time no-change rebuilds")
+    mode.add_argument("--cold", action="store_true", help="time cold builds (--no-cache)")
     args = parser.parse_args()
     works = [args.work / "first", args.work / "second"]
     for checkout, work in zip(args.checkouts, works, strict=True):

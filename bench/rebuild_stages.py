@@ -3,7 +3,8 @@
 Builds a copy of the content once with the cache (untimed), edits one event's title,
 waits out the one-second mtime guard, then rebuilds with every stage of
 `generator.build.build_site` wrapped in a timer, and prints the split as JSON. Stages
-run once each except the cache loads and saves, which are summed. The modules are
+run once each except the cache loads and saves, which are summed (the loads also one
+line per cache entry). The modules are
 imported before the timed build (so imports are not in it), but its templates are
 loaded afresh, as a new process loads them.
 
@@ -40,8 +41,27 @@ def timing(split: dict[str, float], stage: str, owner: Any, name: str) -> None:
     setattr(owner, name, timed)
 
 
-INSIDE_RENDER = "  of which: write the exports (parent, beside the renderer)"
-"""Timed inside "render changed pages + exports", so not counted twice in "other"."""
+INSIDE = "  of which: "
+"""Lines timed inside another stage, so not counted twice in "other"."""
+INSIDE_RENDER = f"{INSIDE}write the exports (parent, beside the renderer)"
+
+
+def timing_each_entry(split: dict[str, float]) -> None:
+    """One line per cache entry loaded, inside "cache loads" (the file outcomes, the
+    state, the list-item parts, ...)."""
+    from generator import cache
+
+    original = cache.Store.load
+
+    def timed(store: cache.Store, name: str) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(store, name)
+        finally:
+            stage = f"{INSIDE}load {name}"
+            split[stage] = round(split.get(stage, 0.0) + time.perf_counter() - start, 4)
+
+    cache.Store.load = timed  # type: ignore[method-assign, assignment]
 
 
 def main() -> int:
@@ -87,11 +107,12 @@ def main() -> int:
         (INSIDE_RENDER, assemble, "_write_each"),
     ]:
         timing(split, stage, owner, name)
+    timing_each_entry(split)  # each entry's time is also in "cache loads"
     render.environment.cache_clear()  # the templates as a new process has them: not loaded
     start = time.perf_counter()
     build.build_site(content, out, with_search=with_search)
     total = time.perf_counter() - start
-    outer = sum(seconds for stage, seconds in split.items() if stage != INSIDE_RENDER)
+    outer = sum(seconds for stage, seconds in split.items() if not stage.startswith(INSIDE))
     split["other (imports, moving files, saving state)"] = round(total - outer, 4)
     split["total (in process)"] = round(total, 4)
     print(json.dumps(split, indent=2))

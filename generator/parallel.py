@@ -4,7 +4,7 @@ Forking after `load_site` means no process re-reads or re-links the content: eac
 inherits the finished index and the list of page units, plans and renders the units it
 claims, writes the files into the staging folder itself (linking unchanged ones) and
 sends back only the small manifest of what it wrote, with the list-item parts it made
-when the build keeps them (`SiteIndex.listed`: ~3 MB at 10,000 events). The parent
+when the build keeps them (`SiteIndex.listed`, for the build cache). The parent
 takes part too, so a 2-core machine runs one child. Units are claimed a few at a time
 from a shared counter rather than dealt out in fixed shares: the parent writes the
 exports first (~3 s on a 10,000-event site), and with fixed halves the child sat idle
@@ -77,10 +77,11 @@ def _adopt(job: Job) -> None:
 
 def _child_share(send_listed: bool) -> tuple[Manifest, dict[str, Any]]:
     """The child's manifest, and when asked the list-item parts it made (not those it
-    was born with): ~70 ms of pickling at 10,000 events, for nothing without a cache."""
+    was born with): pickling thousands of them is work a build without a cache need not
+    do."""
     job = _inherited[0]
     listed = job[0].listed
-    born_with = set(listed)
+    born_with = set(listed) if send_listed else set()
     written = render_share(job)
     if not send_listed:
         return written, {}
