@@ -25,7 +25,6 @@ check without them would.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import pickle
 import sys
@@ -111,9 +110,12 @@ def code_stamp() -> CodeStamp:
     return tuple(stamp)
 
 
-@functools.cache
 def code_key() -> str:
-    """Hash of everything in the program that shapes output; once per process."""
+    """Hash of everything in the program that shapes output, as the files are now. Not
+    kept for the life of the process: `serve` builds again after a template edit, and a
+    key hashed before it, remembered with the stamp taken after it, would have every
+    later build trust pages made with the old template (`Store.code_key` keeps it for a
+    build, and the memo between builds)."""
     import hashlib  # here: a build whose code key is remembered hashes nothing
 
     from generator.digests import digest

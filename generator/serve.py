@@ -6,8 +6,12 @@ swaps folders atomically) while its errors go to the terminal and to an overlay 
 the page. Live reload is added only to responses, never to the built files: every HTML
 response gets one `<script src="/__reload.js">`, which polls `/__reload` for the build
 counter and reloads the page when it changes. Watching is polling of modification times
-and sizes, which works on every file system and needs no dependency. A change to the
-generator's Python code needs a restart.
+and sizes, which works on every file system and needs no dependency.
+
+Each rebuild loads the templates afresh, so an edited template shows at once. The rest of
+the generator (its Python, schemas and data, the libraries) is loaded once: after a change
+to it `serve` builds nothing and says to restart it, since pages made by the old code
+would go into the cache under the new code's key, and later builds would trust them.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import cache, render
 from generator.build import REPO_ROOT, build_site
 from generator.errors import UsageError
 from generator.outpath import check_output_location
@@ -44,6 +49,14 @@ INJECTED_TAG = b'<script src="/__reload.js" defer></script>'
 Snapshot = dict[str, tuple[int, int]]
 
 
+def loaded_code_stamp() -> cache.CodeStamp:
+    """The part of the code key's stamp that a running process does not load again:
+    everything but the templates (loaded afresh by each rebuild) and the static files
+    (read by each build)."""
+    reloaded = tuple(str(folder) + os.sep for folder in WATCHED_GENERATOR_FOLDERS)
+    return tuple(entry for entry in cache.code_stamp() if not entry[0].startswith(reloaded))
+
+
 @dataclass(frozen=True, slots=True)
 class BuildConfig:
     content_dir: Path
@@ -51,6 +64,9 @@ class BuildConfig:
     base_url: str | None
     cache_dir: Path | None
     use_cache: bool
+    with_search: bool = True
+    loaded_code: cache.CodeStamp = field(default_factory=loaded_code_stamp)
+    """What the process runs, as it was when `serve` started."""
 
 
 class LiveState:
@@ -90,21 +106,42 @@ def snapshot(folders: Iterable[Path]) -> Snapshot:
     return seen
 
 
+CODE_CHANGED = (
+    "the generator's code changed since serve started: restart serve to build with it"
+    " (nothing was built)"
+)
+
+
 def rebuild(config: BuildConfig) -> list[Problem]:
     """The build's errors; a crash (such as a template mistake) becomes one more error."""
     try:
+        changed = code_changed_since(config.loaded_code)
+        if changed is not None:
+            return [error(changed, 1, 1, CODE_CHANGED)]
+        render.environment.cache_clear()  # the templates as they are now
         problems = build_site(
             config.content_dir,
             config.out_dir,
             base_url=config.base_url,
             cache_dir=config.cache_dir,
             use_cache=config.use_cache,
+            with_search=config.with_search,
         )
     except Exception as crash:
         where = traceback.extract_tb(crash.__traceback__)[-1:] or None
         place = f" ({where[0].filename}:{where[0].lineno})" if where else ""
         return [error(str(config.out_dir), 1, 1, f"build crashed: {crash!r}{place}")]
     return [p for p in problems if p.severity == "error"]
+
+
+def code_changed_since(loaded: cache.CodeStamp) -> str | None:
+    """A code file this process loaded that has changed, appeared or gone since, if any."""
+    now = loaded_code_stamp()
+    if now == loaded:
+        return None
+    before = {path: (size, mtime) for path, size, mtime in loaded}
+    after = {path: (size, mtime) for path, size, mtime in now}
+    return min(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def watched_folders(config: BuildConfig) -> tuple[Path, ...]:
@@ -238,6 +275,7 @@ def serve(args: argparse.Namespace) -> int:
         args.base_url,
         None if args.no_cache else args.cache_dir,
         not args.no_cache,
+        not args.no_search,
     )
     check_output_location(config.out_dir, config.content_dir, REPO_ROOT)
     if config.base_url is not None and not is_http_url(config.base_url):

@@ -530,8 +530,21 @@ def test_the_code_key_covers_the_versions_of_the_libraries_that_shape_output(mon
     keys = []
     for markdown in ("Markdown=3.11.3", "Markdown=3.12.0"):
         monkeypatch.setattr(cache, "_library_versions", lambda markdown=markdown: markdown)
-        keys.append(cache.code_key.__wrapped__())
+        keys.append(cache.code_key())
     assert keys[0] != keys[1]
+
+
+def test_the_code_key_is_hashed_from_the_files_as_they_are_now_not_once_per_process(
+    tmp_path, monkeypatch
+):
+    """`serve` builds again in the same process after a template edit."""
+    template = tmp_path / "base.html"
+    template.write_text("<p>old</p>")
+    monkeypatch.setattr(cache, "_code_files", lambda: [template])
+    monkeypatch.setattr(cache, "PACKAGE_DIR", tmp_path)
+    before = cache.code_key()
+    template.write_text("<p>new</p>")
+    assert cache.code_key() != before
 
 
 def test_each_shaping_library_is_stamped_where_an_import_finds_it():

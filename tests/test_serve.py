@@ -5,7 +5,9 @@ Each test starts the real command as a subprocess on a free port of 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -77,12 +79,20 @@ def _ctrl_c_reaches_it() -> None:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Preview]:
+    with previewing(tmp_path, "--no-cache") as running:
+        yield running
+
+
+@contextlib.contextmanager
+def previewing(tmp_path: Path, *options: str, program: Path = REPO_ROOT) -> Iterator[Preview]:
+    """`serve` with these options on a free port, once it has built the site; run from
+    `program`, a folder holding `build.py` and the generator."""
     content = write_site(tmp_path / "content", {})
     out = tmp_path / "site"
     port = free_port()
     process = subprocess.Popen(
-        [*SERVE, "--content", str(content), "--out", str(out), "--port", str(port), "--no-cache"],
-        cwd=REPO_ROOT,
+        [*SERVE, "--content", str(content), "--out", str(out), "--port", str(port), *options],
+        cwd=program,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -162,6 +172,60 @@ def test_serve_prints_build_errors_to_the_terminal(preview: Preview) -> None:
 def test_serve_stops_cleanly_with_exit_code_0(preview: Preview, stop: signal.Signals) -> None:
     preview.process.send_signal(stop)
     assert preview.process.wait(timeout=10) == 0
+
+
+def test_serve_no_search_previews_without_a_search_index(tmp_path: Path) -> None:
+    with previewing(tmp_path, "--no-cache", "--no-search") as running:
+        assert OLD_TITLE in running.get(EVENT_PAGE)
+        assert not (running.out / "pagefind").exists()
+
+
+def test_serve_builds_the_search_index_by_default(preview: Preview) -> None:
+    assert (preview.out / "pagefind" / "2024" / "pagefind.js").is_file()
+
+
+def copy_of_the_program(folder: Path) -> Path:
+    """`build.py`, the generator and its schemas, to be edited as a developer would."""
+    folder.mkdir()
+    shutil.copy2(REPO_ROOT / "build.py", folder / "build.py")
+    for part in ("generator", "schemas"):
+        shutil.copytree(
+            REPO_ROOT / part, folder / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return folder
+
+
+def test_an_edited_template_shows_at_once_and_the_cache_keeps_to_the_templates(
+    tmp_path: Path,
+) -> None:
+    program = copy_of_the_program(tmp_path / "program")
+    template = program / "generator" / "templates" / "base.html"
+    original = template.read_text(encoding="utf-8")
+    with previewing(tmp_path, "--no-search", program=program) as running:
+        template.write_text(original.replace("</body>", "<!-- edited --></body>"), "utf-8")
+        wait_until(lambda: "<!-- edited -->" in running.get(EVENT_PAGE))
+        running.process.send_signal(signal.SIGINT)
+        running.process.wait(timeout=DEADLINE)
+    template.write_text(original, encoding="utf-8")
+    build = [sys.executable, "build.py", "build", "--no-search"]
+    where = ["--content", str(running.content), "--out", str(running.out)]
+    subprocess.run([*build, *where], cwd=program, check=True, capture_output=True)
+    assert "<!-- edited -->" not in (running.out / EVENT_PAGE).read_text(encoding="utf-8")
+
+
+def test_after_a_change_to_the_generator_s_python_serve_builds_nothing_and_says_restart(
+    tmp_path: Path,
+) -> None:
+    program = copy_of_the_program(tmp_path / "program")
+    with previewing(tmp_path, "--no-search", program=program) as running:
+        with (program / "generator" / "views.py").open("a", encoding="utf-8") as code:
+            code.write("# edited while serve runs\n")
+        edit_event(running, EVENT_INCURSION.replace(OLD_TITLE, "Fighters enter Kursk Oblast"))
+        wait_until(lambda: bool(running.state()["problems"]))
+        problems = running.state()["problems"]
+        assert isinstance(problems, list)
+        assert "views.py:1:1: the generator's code changed since serve started" in problems[0]
+        assert OLD_TITLE in running.get(EVENT_PAGE)
 
 
 def test_serve_refuses_a_port_already_in_use(tmp_path: Path) -> None:
