@@ -2,9 +2,9 @@
 
 Nothing in the cache is trusted beyond what its key proves. Every file carries the
 *code key* (a hash of the generator's own Python, templates, static files, data and
-schemas, plus the Python version and the versions of the libraries that shape the
-output), so a new generator version, an edited template or an upgraded Markdown
-discards every entry at once. Within a file, entries are keyed by content hashes: a
+schemas, plus the Python version, the versions of the libraries that shape the output
+and the time zone database), so a new generator version, an edited template, an
+upgraded Markdown or an updated time zone database discards every entry at once. Within a file, entries are keyed by content hashes: a
 parsed content file by the hash of its bytes, a page by the hash of the data it is
 rendered from. The code key is hashed again only when a code file's size or mtime
 differs from when it was last hashed (`code-key.pickle`), as git trusts the stats of
@@ -54,10 +54,12 @@ SHAPING_LIBRARIES = (
     ("yaml", "PyYAML"),
     ("jsonschema", "jsonschema"),
     ("fastjsonschema", "fastjsonschema"),
+    ("tzdata", "tzdata"),
 )
 """(import name, distribution) of the libraries whose versions shape what a build writes
 or a check reports: templates compile and escape, bodies render and are sanitised, files
-parse and fail the schema, all by their code. A page kept by its key after an upgrade
+parse and fail the schema, all by their code; `tzdata` is the time zone database where
+the system has none (`time_zone_files`). A page kept by its key after an upgrade
 would differ from a cold build."""
 
 
@@ -100,17 +102,43 @@ def _library_versions() -> str:
     return "\0".join(versions)
 
 
-def code_stamp() -> CodeStamp:
+TIME_ZONE_VERSION_FILES = ("tzdata.zi", "+VERSION")
+"""Files of a system time zone database that every update of it rewrites: `tzdata.zi`
+holds the whole database as text (Debian, Fedora, Alpine), `+VERSION` names it (macOS)."""
+
+TIME_ZONE_PATH_VARIABLE = "PYTHONTZPATH"
+
+
+def time_zone_files() -> tuple[str, ...]:
+    """The files that tell which time zone database `zoneinfo` reads: the version files
+    of each folder on its search path (the system's database comes first; the `tzdata`
+    package, a shaping library, only when the system has none). Zones shape what a build
+    writes (an event's UTC offset) and what a check reports (whether a zone exists:
+    `Europe/Kyiv` came with the 2022 database), so an update must discard the cache.
+    Importing `zoneinfo` takes ~6 ms, so a build whose code key is remembered takes
+    these paths from the memo instead (`Store.code_key`)."""
+    import zoneinfo
+
+    return tuple(
+        path
+        for folder in zoneinfo.TZPATH
+        for name in TIME_ZONE_VERSION_FILES
+        if os.path.isfile(path := os.path.join(folder, name))
+    )
+
+
+def code_stamp(zone_files: tuple[str, ...] = ()) -> CodeStamp:
     """What tells, without reading a code file, that none changed since it was hashed,
-    and that no shaping library was installed again."""
+    that no shaping library was installed again and that the time zone database read
+    from `zone_files` was not updated."""
     stamp = []
-    for path in [*_code_files(), *_library_files()]:
+    for path in [*_code_files(), *_library_files(), *map(Path, zone_files)]:
         found = path.stat()
         stamp.append((str(path), found.st_size, found.st_mtime_ns))
     return tuple(stamp)
 
 
-def code_key() -> str:
+def code_key(zone_files: tuple[str, ...] = ()) -> str:
     """Hash of everything in the program that shapes output, as the files are now. Not
     kept for the life of the process: `serve` builds again after a template edit, and a
     key hashed before it, remembered with the stamp taken after it, would have every
@@ -125,6 +153,9 @@ def code_key() -> str:
     for path in _code_files():
         hasher.update(path.relative_to(PACKAGE_DIR.parent).as_posix().encode() + b"\0")
         hasher.update(digest(path.read_bytes()))
+    for zone_file in zone_files:
+        hasher.update(zone_file.encode() + b"\0")
+        hasher.update(digest(Path(zone_file).read_bytes()))
     return hasher.hexdigest()
 
 
@@ -166,17 +197,25 @@ class Store:
         and mtime it had when hashed: reading and hashing them all, and importing hashlib
         to do it, was a twentieth of a no-change build. A memo written within a second
         of a code file's change could miss a later change in the same tick, so none is
-        written then (as `unchanged.same_inputs` does for content)."""
+        written then (as `unchanged.same_inputs` does for content). The memo also names
+        the time zone database's files, stat'ed with the code files (`time_zone_files`
+        would import `zoneinfo` to find them), and the `PYTHONTZPATH` they were found
+        with."""
         if self._code_key is not None:
             return self._code_key
-        stamp = code_stamp()
+        search_path = os.environ.get(TIME_ZONE_PATH_VARIABLE)
         memo = self._read(CODE_MEMO)
-        if isinstance(memo, tuple) and len(memo) == 3 and memo[:2] == (FORMAT, stamp):
-            self._code_key = str(memo[2])
-            return self._code_key
-        self._code_key = code_key()
+        if isinstance(memo, tuple) and len(memo) == 5 and memo[:2] == (FORMAT, search_path):
+            _format, _path, zone_files, stamp, key = memo
+            with contextlib.suppress(OSError):  # a file gone since: hashed again below
+                if code_stamp(zone_files) == stamp:
+                    self._code_key = str(key)
+                    return self._code_key
+        zone_files = time_zone_files()
+        stamp = code_stamp(zone_files)
+        self._code_key = code_key(zone_files)
         if all(mtime < now_ns() - RACY_NS for _, _, mtime in stamp):
-            self._write(CODE_MEMO, (FORMAT, stamp, self._code_key))
+            self._write(CODE_MEMO, (FORMAT, search_path, zone_files, stamp, self._code_key))
         return self._code_key
 
     def load(self, name: str) -> Any:

@@ -16,6 +16,7 @@ import pickle
 import re
 import shutil
 import time
+import zoneinfo
 from pathlib import Path
 
 import jinja2
@@ -547,6 +548,10 @@ def test_the_code_key_is_hashed_from_the_files_as_they_are_now_not_once_per_proc
     assert cache.code_key() != before
 
 
+def test_the_tzdata_package_shapes_output_where_the_system_has_no_zone_database():
+    assert ("tzdata", "tzdata") in cache.SHAPING_LIBRARIES
+
+
 def test_each_shaping_library_is_stamped_where_an_import_finds_it():
     found = {path.parent.name: str(path) for path in cache._library_files()}
     for module, _distribution in cache.SHAPING_LIBRARIES:
@@ -564,9 +569,9 @@ def code_file(tmp_path, monkeypatch):
     os.utime(path, ns=(a_minute_ago, a_minute_ago))
     hashed: list[str] = []
 
-    def hash_code() -> str:
+    def hash_code(zone_files: tuple[str, ...] = ()) -> str:
         hashed.append(path.read_text())
-        return f"key of {path.read_text()!r}"
+        return f"key of {path.read_text()!r} with zones {zone_files}"
 
     monkeypatch.setattr(cache, "_code_files", lambda: [path])
     monkeypatch.setattr(cache, "code_key", hash_code)
@@ -624,6 +629,56 @@ def test_a_damaged_code_key_memo_is_hashed_again(tmp_path, code_file):
     _path, hashed = code_file
     cache.Store(tmp_path / "cache").code_key()
     (tmp_path / "cache" / cache.CODE_MEMO).write_bytes(b"\x80\x05garbage")
+    cache.Store(tmp_path / "cache").code_key()
+    assert len(hashed) == 2
+
+
+@pytest.fixture
+def zone_database(tmp_path, monkeypatch):
+    """A stand-in system time zone database, a minute old, on zoneinfo's search path."""
+    folder = tmp_path / "zoneinfo"
+    folder.mkdir()
+    version = folder / "tzdata.zi"
+    version.write_text("# version 2022a\n")
+    a_minute_ago = time.time_ns() - 60_000_000_000
+    os.utime(version, ns=(a_minute_ago, a_minute_ago))
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(folder),))
+    return version
+
+
+def test_the_code_key_covers_the_time_zone_database(zone_database):
+    before = cache.code_key(cache.time_zone_files())
+    zone_database.write_text("# version 2022b\n")
+    assert cache.code_key(cache.time_zone_files()) != before
+
+
+def test_an_updated_time_zone_database_has_the_code_hashed_again(
+    tmp_path, code_file, zone_database
+):
+    """A check cache kept from before `Europe/Kyiv` existed must not outlive it."""
+    _path, hashed = code_file
+    cache.Store(tmp_path / "cache").code_key()
+    cache.Store(tmp_path / "cache").code_key()
+    zone_database.write_text("# version 2022b, with Europe/Kyiv\n")
+    cache.Store(tmp_path / "cache").code_key()
+    assert len(hashed) == 2
+
+
+def test_a_time_zone_database_gone_since_the_memo_has_the_code_hashed_again(
+    tmp_path, code_file, zone_database
+):
+    _path, hashed = code_file
+    cache.Store(tmp_path / "cache").code_key()
+    zone_database.unlink()
+    cache.Store(tmp_path / "cache").code_key()
+    assert len(hashed) == 2
+
+
+def test_another_time_zone_search_path_has_the_code_hashed_again(tmp_path, code_file, monkeypatch):
+    _path, hashed = code_file
+    monkeypatch.delenv(cache.TIME_ZONE_PATH_VARIABLE, raising=False)
+    cache.Store(tmp_path / "cache").code_key()
+    monkeypatch.setenv(cache.TIME_ZONE_PATH_VARIABLE, str(tmp_path / "elsewhere"))
     cache.Store(tmp_path / "cache").code_key()
     assert len(hashed) == 2
 
