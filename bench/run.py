@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import edits, generate, hugo_site, measure, pelican_site
+from generator import cache
 
 BENCH = Path(__file__).resolve().parent
 REPO_ROOT = BENCH.parent
@@ -115,13 +116,30 @@ def edit_title(content: Path) -> Callable[[], None]:
     return prepare
 
 
+def fresh_checkout(content: Path, cache_dir: Path) -> Callable[[], None]:
+    """Every content file given a new mtime (same bytes) and the code key's memo dropped,
+    before each repetition: a fresh clone in CI whose `.cache` folder was restored from an
+    earlier run (the clone's code files are new too, so their key is hashed again)."""
+
+    def prepare() -> None:
+        now = time.time_ns()
+        for path in sorted(content.rglob("*")):
+            if path.is_file():
+                os.utime(path, ns=(now, now))
+        (cache_dir / cache.CODE_MEMO).unlink(missing_ok=True)
+        time.sleep(1.1)  # a checkout is seconds old when its check starts (see edit_title)
+
+    return prepare
+
+
 def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -> list[Case]:
     base, content = folders["base"], folders["content"]
     build = [PYTHON, "build.py", "build", "--content"]
-    incremental, plain, checked = (
+    incremental, plain, checked, checkout = (
         base / "content-incremental",
         base / "content-incremental-plain",
         base / "content-check",
+        base / "content-checkout",
     )
 
     def copy(folder: Path) -> Callable[[], Path]:
@@ -132,6 +150,7 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
     warm_plain = [*build, str(plain), "--no-search", "--out", str(base / "out-incremental-plain")]
     check = [PYTHON, "build.py", "check", "--content"]
     recheck = [*check, str(checked), "--cache-dir", str(base / "cache-check")]
+    restored = [*check, str(checkout), "--cache-dir", str(base / "cache-checkout")]
     all_cases = [
         Case(
             "build",
@@ -175,6 +194,13 @@ def cases(folders: dict[str, Path], hugo: Path, pelican: Path, only: set[str]) -
             clear(base / "out-pelican"),
         ),
         Case("recheck-one-title", recheck, REPO_ROOT, edit_title(checked), copy(checked)),
+        Case(
+            "recheck-fresh-checkout",
+            restored,
+            REPO_ROOT,
+            fresh_checkout(checkout, base / "cache-checkout"),
+            copy(checkout),
+        ),
         Case("rebuild-unchanged", warm, REPO_ROOT, nothing, copy(incremental)),
         Case("rebuild-one-title", warm, REPO_ROOT, edit_title(incremental), copy(incremental)),
         Case("rebuild-unchanged-no-search", warm_plain, REPO_ROOT, nothing, copy(plain)),

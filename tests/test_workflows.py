@@ -97,6 +97,19 @@ def test_pages_workflow_deploys_from_main_with_only_the_permissions_it_needs() -
     assert actions_used(deploy) == ["actions/deploy-pages"]
 
 
+@pytest.mark.parametrize("name", ["pr.yml", "pages.yml"])
+def test_workflow_restores_the_cache_folder_before_the_check(name: str) -> None:
+    """A fresh clone checks with the outcomes of the last run (see bench/README.md)."""
+    job = workflow(name)["jobs"]["check" if name == "pr.yml" else "build"]
+    steps = [step.get("uses", step.get("run", "")) for step in job["steps"]]
+    cache_step = next(
+        s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache@")
+    )
+    assert cache_step["with"]["path"] == ".cache"
+    assert cache_step["with"]["restore-keys"]
+    assert steps.index(cache_step["uses"]) < steps.index("python build.py check --format github")
+
+
 def test_pre_commit_hook_runs_check_once_for_any_content_change() -> None:
     (hook,) = read_yaml(REPO_ROOT / ".pre-commit-hooks.yaml")
     (repo,) = read_yaml(REPO_ROOT / ".pre-commit-config.yaml")["repos"]
