@@ -4,9 +4,9 @@ Nothing in the cache is trusted beyond what its key proves. Every file carries t
 *code key* (a hash of the generator's own Python, templates, static files, data and
 schemas, plus the Python version, the versions of the libraries that shape the output
 and the time zone database), so a new generator version, an edited template, an
-upgraded Markdown or an updated time zone database discards every entry at once. Within a file, entries are keyed by content hashes: a
-parsed content file by the hash of its bytes, a page by the hash of the data it is
-rendered from. The code key is hashed again only when a code file's size or mtime
+upgraded Markdown or an updated time zone database discards every entry at once.
+Within a file, entries are keyed by content hashes: a parsed content file by the hash of
+its bytes, a page by the hash of the data it is rendered from. The code key is hashed again only when a code file's size or mtime
 differs from when it was last hashed (`code-key.pickle`), as git trusts the stats of
 files it has hashed before.
 

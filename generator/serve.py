@@ -9,9 +9,10 @@ counter and reloads the page when it changes. Watching is polling of modificatio
 and sizes, which works on every file system and needs no dependency.
 
 Each rebuild loads the templates afresh, so an edited template shows at once. The rest of
-the generator (its Python, schemas and data, the libraries) is loaded once: after a change
-to it `serve` builds nothing and says to restart it, since pages made by the old code
-would go into the cache under the new code's key, and later builds would trust them.
+the generator (its Python, schemas and data, the libraries, the time zone database) is
+loaded once: after a change to it `serve` builds nothing and says to restart it, since
+pages made by the old code would go into the cache under the new code's key, and later
+builds would trust them.
 """
 
 from __future__ import annotations
@@ -52,9 +53,11 @@ Snapshot = dict[str, tuple[int, int]]
 def loaded_code_stamp() -> cache.CodeStamp:
     """The part of the code key's stamp that a running process does not load again:
     everything but the templates (loaded afresh by each rebuild) and the static files
-    (read by each build)."""
+    (read by each build). The time zone database is in it: `zoneinfo` keeps the zones
+    it has read, and the check the names it knows."""
     reloaded = tuple(str(folder) + os.sep for folder in WATCHED_GENERATOR_FOLDERS)
-    return tuple(entry for entry in cache.code_stamp() if not entry[0].startswith(reloaded))
+    stamp = cache.code_stamp(cache.time_zone_files())
+    return tuple(entry for entry in stamp if not entry[0].startswith(reloaded))
 
 
 @dataclass(frozen=True, slots=True)

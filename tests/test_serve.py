@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,6 +227,20 @@ def test_after_a_change_to_the_generator_s_python_serve_builds_nothing_and_says_
         assert isinstance(problems, list)
         assert "views.py:1:1: the generator's code changed since serve started" in problems[0]
         assert OLD_TITLE in running.get(EVENT_PAGE)
+
+
+def test_an_updated_time_zone_database_counts_as_code_serve_must_be_restarted_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`zoneinfo` keeps the zones it has read: a rebuild would mix old zones, new key."""
+    database = tmp_path / "zoneinfo"
+    database.mkdir()
+    (database / "tzdata.zi").write_text("# version 2022a\n", encoding="utf-8")
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(database),))
+    loaded = serve.loaded_code_stamp()
+    assert serve.code_changed_since(loaded) is None
+    (database / "tzdata.zi").write_text("# version 2022b, with Europe/Kyiv\n", encoding="utf-8")
+    assert serve.code_changed_since(loaded) == str(database / "tzdata.zi")
 
 
 def test_serve_refuses_a_port_already_in_use(tmp_path: Path) -> None:
