@@ -115,8 +115,23 @@ def main() -> int:
     outer = sum(seconds for stage, seconds in split.items() if not stage.startswith(INSIDE))
     split["other (imports, moving files, saving state)"] = round(total - outer, 4)
     split["total (in process)"] = round(total, 4)
-    print(json.dumps(split, indent=2))
+    print(json.dumps(grouped(split), indent=2))
     return 0
+
+
+def grouped(split: dict[str, float]) -> dict[str, float]:
+    """The stages in the order they first ran, each followed by the lines timed inside
+    it: the cache entries under "cache loads", the exports under the rendering."""
+    parent_of = {INSIDE_RENDER: "render changed pages + exports"}
+    ordered: dict[str, float] = {}
+    for stage, seconds in split.items():
+        if stage.startswith(INSIDE):
+            continue
+        ordered[stage] = seconds
+        for inner, inner_seconds in split.items():
+            if inner.startswith(INSIDE) and parent_of.get(inner, "cache loads") == stage:
+                ordered[inner] = inner_seconds
+    return ordered
 
 
 if __name__ == "__main__":
