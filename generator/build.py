@@ -201,8 +201,8 @@ def _assemble(
     digests = vouched.seen if vouched is not None else {}
     if index is None:
         return Assembled(problems, None, digests)
-    if use_cache:
-        store.load_compiled(render.COMPILED_ENTRY, render.load_templates)
+    # Afresh in every build; a store without a folder compiles them and keeps nothing.
+    store.load_compiled(render.COMPILED_ENTRY, render.load_templates)
     index = assemble.with_base_url(index, base_url)
     job = assemble.Job(index, out, previous, with_search, report)
     listed = None

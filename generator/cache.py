@@ -6,9 +6,9 @@ schemas, plus the Python version, the versions of the libraries that shape the o
 and the time zone database), so a new generator version, an edited template, an
 upgraded Markdown or an updated time zone database discards every entry at once.
 Within a file, entries are keyed by content hashes: a parsed content file by the hash of
-its bytes, a page by the hash of the data it is rendered from. The code key is hashed again only when a code file's size or mtime
-differs from when it was last hashed (`code-key.pickle`), as git trusts the stats of
-files it has hashed before.
+its bytes, a page by the hash of the data it is rendered from. The code key is hashed
+again only when a code file's size or mtime differs from when it was last hashed
+(`code-key.pickle`), as git trusts the stats of files it has hashed before.
 
 Safety: the folder can be deleted at any time, and a missing, truncated or otherwise
 unreadable file reads as empty (the build then works cold). Writes go to a temporary

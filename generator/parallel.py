@@ -80,11 +80,11 @@ def _child_share(send_listed: bool) -> tuple[Manifest, dict[str, Any]]:
     was born with): pickling thousands of them is work a build without a cache need not
     do."""
     job = _inherited[0]
-    listed = job[0].listed
-    born_with = set(listed) if send_listed else set()
-    written = render_share(job)
     if not send_listed:
-        return written, {}
+        return render_share(job), {}
+    listed = job[0].listed
+    born_with = set(listed)
+    written = render_share(job)
     return written, {
         event_id: parts for event_id, parts in listed.items() if event_id not in born_with
     }

@@ -64,12 +64,15 @@ class _CompiledCode(jinja2.BytecodeCache):
 
 
 def load_templates(known: Mapping[str, bytes]) -> dict[str, bytes] | None:
-    """Load every template into this process's environment, from `known` compiled code
-    where it is current; returns the code to keep when any template had to be compiled,
-    else None. Compiling the templates from source took ~55 ms of every rebuild, and
-    loading their code takes ~2 ms (`bench/fixed_costs.py`). Loaded before the renderer
-    forks, they are compiled once for both processes. Templates already loaded (an
-    earlier build in the same process) are not loaded again."""
+    """Load every template into a new environment for this process, from `known`
+    compiled code where it is current; returns the code to keep when any template had
+    to be compiled, else None. Compiling the templates from source took ~55 ms of every
+    rebuild, and loading their code takes ~2 ms (`bench/fixed_costs.py`). Loaded before
+    the renderer forks, they are compiled once for both processes. An environment an
+    earlier build of the same process filled is dropped: each build renders with the
+    templates as they are now, which the code key it uses hashed (`serve` builds again
+    after a template edit, and once kept rendering with the templates it started with)."""
+    environment.cache_clear()
     env = environment()
     compiled = _CompiledCode(known)
     env.bytecode_cache = compiled

@@ -8,11 +8,11 @@ response gets one `<script src="/__reload.js">`, which polls `/__reload` for the
 counter and reloads the page when it changes. Watching is polling of modification times
 and sizes, which works on every file system and needs no dependency.
 
-Each rebuild loads the templates afresh, so an edited template shows at once. The rest of
-the generator (its Python, schemas and data, the libraries, the time zone database) is
-loaded once: after a change to it `serve` builds nothing and says to restart it, since
-pages made by the old code would go into the cache under the new code's key, and later
-builds would trust them.
+Each build loads the templates afresh (`render.load_templates`), so an edited template
+shows at once. The rest of the generator (its Python, schemas and data, the libraries,
+the time zone database) is loaded once: after a change to it `serve` builds nothing and
+says to restart it, since pages made by the old code would go into the cache under the
+new code's key, and later builds would trust them.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import cache, render
+from generator import cache
 from generator.build import REPO_ROOT, build_site
 from generator.errors import UsageError
 from generator.outpath import check_output_location
@@ -121,7 +121,6 @@ def rebuild(config: BuildConfig) -> list[Problem]:
         changed = code_changed_since(config.loaded_code)
         if changed is not None:
             return [error(changed, 1, 1, CODE_CHANGED)]
-        render.environment.cache_clear()  # the templates as they are now
         problems = build_site(
             config.content_dir,
             config.out_dir,

@@ -498,7 +498,20 @@ def test_compiled_code_that_does_not_match_is_compiled_again(fresh_templates, mo
     assert again == code
 
 
-def test_a_build_keeps_the_templates_compiled_code_in_its_cache(tmp_path, fresh_templates):
+def test_each_build_in_a_process_renders_with_the_templates_as_they_are_now(tmp_path, monkeypatch):
+    """`serve` builds again in the same process after a template edit."""
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(render, "TEMPLATES_DIR", templates)
+    content = make_content(tmp_path / "content", events=3)
+    build(content, tmp_path / "site", "--no-cache", "--no-search")
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- edited --></body>"))
+    build(content, tmp_path / "site", "--no-cache", "--no-search")
+    assert "<!-- edited -->" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_a_build_keeps_the_templates_compiled_code_in_its_cache(tmp_path):
     content = make_content(tmp_path / "content", events=3)
     build(content, tmp_path / "site", "--no-search")
     kept = cache.Store(tmp_path / ".cache" / "site").load(render.COMPILED_ENTRY)
