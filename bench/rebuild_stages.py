@@ -4,9 +4,8 @@ Builds a copy of the content once with the cache (untimed), edits one event's ti
 waits out the one-second mtime guard, then rebuilds with every stage of
 `generator.build.build_site` wrapped in a timer, and prints the split as JSON. Stages
 run once each except the cache loads and saves, which are summed (the loads also one
-line per cache entry). The modules are
-imported before the timed build (so imports are not in it); the build loads its
-templates afresh, as in a new process.
+line per cache entry). The modules are imported before the timed build (so imports are
+not in it); the build loads its templates afresh, as in a new process.
 
 Usage: python bench/rebuild_stages.py CONTENT_DIR WORK_DIR [--search]
 """
@@ -26,7 +25,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 
-def timing(split: dict[str, float], stage: str, owner: Any, name: str) -> None:
+Stage = str | Callable[..., str]
+"""A stage's name, or a function of the call's arguments that names it."""
+
+
+def timing(split: dict[str, float], stage: Stage, owner: Any, name: str) -> None:
     """Replace `owner.name` by a wrapper adding its run time to `split[stage]`."""
     original: Callable[..., Any] = getattr(owner, name)
 
@@ -36,7 +39,8 @@ def timing(split: dict[str, float], stage: str, owner: Any, name: str) -> None:
         try:
             return original(*args, **kwargs)
         finally:
-            split[stage] = round(split.get(stage, 0.0) + time.perf_counter() - start, 4)
+            label = stage(*args) if callable(stage) else stage
+            split[label] = round(split.get(label, 0.0) + time.perf_counter() - start, 4)
 
     setattr(owner, name, timed)
 
@@ -46,22 +50,10 @@ INSIDE = "  of which: "
 INSIDE_RENDER = f"{INSIDE}write the exports (parent, beside the renderer)"
 
 
-def timing_each_entry(split: dict[str, float]) -> None:
-    """One line per cache entry loaded, inside "cache loads" (the file outcomes, the
-    state, the list-item parts, ...)."""
-    from generator import cache
-
-    original = cache.Store.load
-
-    def timed(store: cache.Store, name: str) -> Any:
-        start = time.perf_counter()
-        try:
-            return original(store, name)
-        finally:
-            stage = f"{INSIDE}load {name}"
-            split[stage] = round(split.get(stage, 0.0) + time.perf_counter() - start, 4)
-
-    cache.Store.load = timed  # type: ignore[method-assign, assignment]
+def entry_loaded(_store: object, entry: str) -> str:
+    """One line per cache entry loaded (the file outcomes, the state, the list-item
+    parts, ...), inside "cache loads"."""
+    return f"{INSIDE}load {entry}"
 
 
 def main() -> int:
@@ -107,7 +99,7 @@ def main() -> int:
         (INSIDE_RENDER, assemble, "_write_each"),
     ]:
         timing(split, stage, owner, name)
-    timing_each_entry(split)  # each entry's time is also in "cache loads"
+    timing(split, entry_loaded, cache.Store, "load")  # also inside "cache loads"
     start = time.perf_counter()
     build.build_site(content, out, with_search=with_search)
     total = time.perf_counter() - start
