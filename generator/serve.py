@@ -33,7 +33,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import cache
+from generator import cache, unchanged
 from generator.build import REPO_ROOT, build_site
 from generator.errors import UsageError
 from generator.outpath import check_output_location
@@ -47,7 +47,8 @@ WATCHED_GENERATOR_FOLDERS = (GENERATOR_DIR / "templates", GENERATOR_DIR / "stati
 RELOAD_SCRIPT = (GENERATOR_DIR / "live_reload.js").read_text(encoding="utf-8")
 INJECTED_TAG = b'<script src="/__reload.js" defer></script>'
 
-Snapshot = dict[str, tuple[int, int]]
+Snapshot = tuple[unchanged.Inputs, ...]
+"""Per watched folder: each file below it, by its path there, with its size and mtime."""
 
 
 def loaded_code_stamp() -> cache.CodeStamp:
@@ -94,19 +95,12 @@ class LiveState:
 
 
 def snapshot(folders: Iterable[Path]) -> Snapshot:
-    """(modification time, size) of every file under the folders; missing folders are empty."""
-    seen: Snapshot = {}
-    for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                seen[path] = (stat.st_mtime_ns, stat.st_size)
-    return seen
+    """The size and mtime of every file under the folders; a missing folder is empty.
+    Taken as a no-change build takes its content's stats (`unchanged.input_stats`: each
+    file stat'ed by name in its opened folder, no symlink followed), so `serve` sees a
+    change exactly when a build would. A poll of a 10,000-event site takes ~37 ms, a
+    quarter less than `os.walk` with a stat by full path (`bench/serve_poll.py`)."""
+    return tuple(unchanged.input_stats(folder) for folder in folders)
 
 
 CODE_CHANGED = (

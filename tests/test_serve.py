@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import signal
 import socket
@@ -288,3 +289,33 @@ def test_an_edit_saved_while_the_first_build_runs_is_built_next(tmp_path: Path) 
         stop.set()
         watcher.join(timeout=DEADLINE)
     assert "Saved during the first build" in (out / EVENT_PAGE).read_text(encoding="utf-8")
+
+
+def test_the_watch_sees_each_kind_of_change_a_build_would(tmp_path: Path) -> None:
+    """An edit that keeps the size (only the mtime moves), a new file in a new folder, a
+    removed file and an edited template each change the snapshot; a missing folder is
+    empty rather than an error."""
+    content = write_site(tmp_path / "content", {})
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
+    folders = (content, templates, tmp_path / "missing")
+    event = content / "events" / "2024" / "incursion.yaml"
+    first = serve.snapshot(folders)
+    assert first[2] == {}
+
+    stamp = event.stat()
+    os.utime(event, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    edited = serve.snapshot(folders)
+    assert edited != first
+
+    (content / "events" / "2025").mkdir()
+    (content / "events" / "2025" / "new.yaml").write_text("title: x\n", encoding="utf-8")
+    added = serve.snapshot(folders)
+    assert "events/2025/new.yaml" in added[0]
+
+    (content / "events" / "2025" / "new.yaml").unlink()
+    assert serve.snapshot(folders) == (edited[0], *added[1:])
+
+    (templates / "page.html").write_text("<p>{{ title }}!</p>", encoding="utf-8")
+    assert serve.snapshot(folders)[1] != first[1]
