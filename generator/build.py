@@ -10,7 +10,9 @@ published folder is exactly as the last build left it, file by file in place.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -53,6 +55,10 @@ QUICK_STATE = ("options", "inputs", "started", "problems", "published", "snapsho
 
 LISTED_ENTRY = "listed"
 """The parts of each event's list item that no page changes (`assemble.Job.listed`)."""
+
+
+LOCK_NAME = "build.lock"
+"""In the cache folder: held by the build of that folder's output that is running."""
 
 
 OBSOLETE_ENTRIES = ("fragments", "fragments-new")
@@ -112,6 +118,42 @@ def build_site(
         return _build(content_dir, out_dir, base_url, cache_dir, use_cache, with_search, report)
 
 
+@contextlib.contextmanager
+def one_build_at_a_time(folder: Path, *, create: bool, report: Report) -> Iterator[None]:
+    """Wait until no other build holds the lock in `folder` (`LOCK_NAME`), then hold it.
+
+    Two builds of one output at once (`serve` rebuilding while `make site` runs) would
+    each update the published files in place from its own reading of the content, and
+    the one to finish last could leave pages of the other's older reading, recorded as
+    current, until some later build. Holding the lock from before the content is read
+    until the state is saved makes the second build start from the first one's result,
+    as cargo does with its build folder. The kernel drops the lock when the process
+    ends however it ends, so a killed build never leaves the next one waiting. Without
+    `create` a missing lock file means no build with the cache ever ran there, and
+    nothing is written. A folder that cannot be written, or a file system that cannot
+    lock, is built in unlocked, as before there was a lock."""
+    flags = os.O_RDWR | os.O_CREAT if create else os.O_RDONLY
+    try:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        lock = os.open(folder / LOCK_NAME, flags, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            report("waiting for another build of this site to finish", 0, 0)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+    except OSError:  # a file system without locks (some network ones): built unlocked
+        pass
+    try:
+        yield
+    finally:
+        os.close(lock)
+
+
 def _build(
     content_dir: Path,
     out_dir: Path,
@@ -121,8 +163,25 @@ def _build(
     with_search: bool,
     report: Report,
 ) -> list[Problem]:
-    started = unchanged.now_ns()
+    """One build, holding the lock of its output's cache folder (a build without the
+    cache holds it too when a build with the cache has made one: its swap of the whole
+    folder must not land among another build's changes in place)."""
     store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
+    folder = store.folder or cache.default_dir(out_dir)
+    with one_build_at_a_time(folder, create=use_cache, report=report):
+        return _build_locked(content_dir, out_dir, base_url, store, use_cache, with_search, report)
+
+
+def _build_locked(
+    content_dir: Path,
+    out_dir: Path,
+    base_url: str | None,
+    store: cache.Store,
+    use_cache: bool,
+    with_search: bool,
+    report: Report,
+) -> list[Problem]:
+    started = unchanged.now_ns()
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
     found = store.load("state")
     last = found if isinstance(found, unchanged.LastBuild) and found.options == options else None
