@@ -132,11 +132,16 @@ def one_build_at_a_time(folder: Path, *, create: bool, report: Report) -> Iterat
     `create` a missing lock file means no build with the cache ever ran there, and
     nothing is written. A folder that cannot be written, or a file system that cannot
     lock, is built in unlocked, as before there was a lock."""
+    path = os.path.join(folder, LOCK_NAME)
     flags = os.O_RDWR | os.O_CREAT if create else os.O_RDONLY
     try:
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-        lock = os.open(folder / LOCK_NAME, flags, 0o644)
+        try:
+            lock = os.open(path, flags, 0o644)
+        except FileNotFoundError:
+            if not create:
+                raise
+            folder.mkdir(parents=True, exist_ok=True)  # the first build with this cache
+            lock = os.open(path, flags, 0o644)
     except OSError:
         yield
         return
