@@ -123,15 +123,15 @@ def one_build_at_a_time(folder: Path, *, create: bool, report: Report) -> Iterat
     """Wait until no other build holds the lock in `folder` (`LOCK_NAME`), then hold it.
 
     Two builds of one output at once (`serve` rebuilding while `make site` runs) would
-    each update the published files in place from its own reading of the content, and
-    the one to finish last could leave pages of the other's older reading, recorded as
-    current, until some later build. Holding the lock from before the content is read
-    until the state is saved makes the second build start from the first one's result,
-    as cargo does with its build folder. The kernel drops the lock when the process
-    ends however it ends, so a killed build never leaves the next one waiting. Without
-    `create` a missing lock file means no build with the cache ever ran there, and
-    nothing is written. A folder that cannot be written, or a file system that cannot
-    lock, is built in unlocked, as before there was a lock."""
+    each update the published files in place from its own reading of the content; the
+    one that read first but finished last could leave pages made from its older reading,
+    recorded as current, until some later build. Holding the lock from before the
+    content is read until the state is saved makes the second build start from the
+    first one's result, as cargo does with its build folder. The kernel drops the lock
+    when the process ends however it ends, so a killed build never leaves the next one
+    waiting. Without `create` a missing lock file means no build with the cache ever ran
+    there, and nothing is written. A folder that cannot be written, or a file system
+    that cannot lock, is built in unlocked, as before there was a lock."""
     path = os.path.join(folder, LOCK_NAME)
     flags = os.O_RDWR | os.O_CREAT if create else os.O_RDONLY
     try:
