@@ -8,8 +8,9 @@ small size and then at the large one, back to back, and the ratio is taken withi
 repetition: (seconds at LARGE / LARGE) / (seconds at SMALL / SMALL). The median of those
 ratios is the growth the target speaks of (at most 1.15 at 100,000 against 10,000).
 
-Cases: a cold build without search (`build --no-cache --no-search`, into a fresh folder)
-and `check --no-cache`; `--hugo` adds Hugo's build of the same content, for comparison.
+Cases (`bench/run.py`'s): a cold build without search (`build --no-cache --no-search`,
+into a fresh folder) and `check --no-cache`; `--hugo` adds Hugo's build of the same
+content, for comparison.
 The content is the same seeded content as `bench/run.py`'s (made once in bench/.work).
 Printed as JSON per case: the medians and ranges at both sizes, each repetition's growth
 and their median, and the peak memory at both sizes.
@@ -29,44 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import measure, run
 
-BUILD = (run.PYTHON, "build.py", "build")
-
-
-def cases(n: int, seed: int, hugo: Path | None) -> dict[str, run.Case]:
-    """The timed commands at one size, by name."""
-    folders = run.site_folders(n, seed)
-    base, content = folders["base"], str(folders["content"])
-    out = base / "out-growth"
-    found = {
-        "build-no-search": run.Case(
-            "build-no-search",
-            [*BUILD, "--content", content, "--no-cache", "--no-search", "--out", str(out)],
-            run.REPO_ROOT,
-            run.clear(out),
-        ),
-        "check": run.Case(
-            "check",
-            [run.PYTHON, "build.py", "check", "--content", content, "--no-cache"],
-            run.REPO_ROOT,
-            run.nothing,
-        ),
-    }
-    if hugo is not None:
-        hugo_out = base / "out-hugo"
-        found["hugo"] = run.Case(
-            "hugo",
-            [
-                str(hugo),
-                "--quiet",
-                "--ignoreCache",
-                "-s",
-                str(folders["hugo"]),
-                *("-d", str(hugo_out)),
-            ],
-            run.REPO_ROOT,
-            run.clear(hugo_out),
-        )
-    return found
+CASES = ("build-no-search", "check")
+"""`bench/run.py`'s cases timed at both sizes (and "hugo" with `--hugo`)."""
 
 
 def summary(small: list[float], large: list[float], sizes: tuple[int, int]) -> dict[str, object]:
@@ -88,11 +53,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hugo", action="store_true", help="also time Hugo at both sizes")
     args = parser.parse_args()
-    hugo = run.ensure_tools()[0] if args.hugo else None
+    hugo, pelican = run.ensure_tools()
     run.compile_generator()
     sizes = (args.small, args.large)
-    by_size = {n: cases(n, args.seed, hugo) for n in sizes}
-    names = list(by_size[args.small])
+    names = [*CASES, *(["hugo"] if args.hugo else [])]
+    by_size = {
+        n: {
+            case.name: case
+            for case in run.cases(run.site_folders(n, args.seed), hugo, pelican, set(names))
+        }
+        for n in sizes
+    }
     seconds: dict[tuple[str, int], list[float]] = {(name, n): [] for name in names for n in sizes}
     peaks: dict[tuple[str, int], list[float]] = {key: [] for key in seconds}
     for rep in range(args.reps):
