@@ -5,13 +5,14 @@ benchmark runs, so this times the same rebuild with two checkouts of the project
 (`git worktree add /tmp/before <commit>` makes the second), alternating which goes first,
 each on its own copy of the content with its own warm site and cache, after one title
 edit that gives the file new bytes (or, with `--unchanged`, after none: the no-change
-rebuild; with `--cold`, a cold build, `--no-cache` into an emptied folder). It reports
+rebuild; with `--cold`, a cold build, `--no-cache` into an emptied folder; with
+`--check`, `check --no-cache`, a first check of the content). It reports
 the median wall time and the median CPU time (user + system of the process and its
 children, which outside load disturbs less than wall time), and the paired median
 ratio of each (second / first).
 
 Usage: python bench/compare.py CONTENT_DIR WORK_DIR FIRST_CHECKOUT SECOND_CHECKOUT
-       [--reps N] [--search] [--unchanged | --cold]
+       [--reps N] [--search] [--unchanged | --cold | --check]
 """
 
 from __future__ import annotations
@@ -30,15 +31,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import edits
 
 
-def rebuild(checkout: Path, work: Path, search: bool, cold: bool = False) -> tuple[float, float]:
+def rebuild(
+    checkout: Path, work: Path, search: bool, cold: bool = False, check: bool = False
+) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one `build` command (`cold`: with `--no-cache`,
-    into an emptied output folder)."""
-    command = [sys.executable, str(checkout / "build.py"), "build"]
-    command += [] if search else ["--no-search"]
-    if cold:
-        shutil.rmtree(work / "site", ignore_errors=True)
-        command += ["--no-cache"]
-    command += ["--content", str(work / "content"), "--out", str(work / "site")]
+    into an emptied output folder), or with `check` of one `check --no-cache`."""
+    if check:
+        command = [sys.executable, str(checkout / "build.py"), "check", "--no-cache"]
+        command += ["--content", str(work / "content")]
+    else:
+        command = [sys.executable, str(checkout / "build.py"), "build"]
+        command += [] if search else ["--no-search"]
+        if cold:
+            shutil.rmtree(work / "site", ignore_errors=True)
+            command += ["--no-cache"]
+        command += ["--content", str(work / "content"), "--out", str(work / "site")]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -58,12 +65,13 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--unchanged", action="store_true", help="time no-change rebuilds")
     mode.add_argument("--cold", action="store_true", help="time cold builds (--no-cache)")
+    mode.add_argument("--check", action="store_true", help="time checks (--no-cache)")
     args = parser.parse_args()
     works = [args.work / "first", args.work / "second"]
     for checkout, work in zip(args.checkouts, works, strict=True):
         generator = str(checkout / "generator")
         subprocess.run([sys.executable, "-m", "compileall", "-q", generator], check=True)
-        if args.cold:  # nothing is edited or kept: both read the content where it is
+        if args.cold or args.check:  # nothing edited or kept: both read the content in place
             work.mkdir(parents=True, exist_ok=True)
             if not (work / "content").exists():
                 (work / "content").symlink_to(args.content.resolve())
@@ -78,13 +86,15 @@ def main() -> int:
     walls: list[list[float]] = [[], []]
     cpus: list[list[float]] = [[], []]
     for rep in range(args.reps):
-        if not (args.unchanged or args.cold):
+        if not (args.unchanged or args.cold or args.check):
             for work in works:
                 edits.edit_first_title(work / "content")
             time.sleep(1.1)  # past the one-second mtime guard, as an editor's save would be
         order = (0, 1) if rep % 2 == 0 else (1, 0)
         for which in order:
-            wall, cpu = rebuild(args.checkouts[which], works[which], args.search, args.cold)
+            wall, cpu = rebuild(
+                args.checkouts[which], works[which], args.search, args.cold, args.check
+            )
             walls[which].append(wall)
             cpus[which].append(cpu)
         print(f"rep {rep + 1}: {walls[0][-1]:.3f} s, {walls[1][-1]:.3f} s", file=sys.stderr)

@@ -25,6 +25,7 @@ from generator.structure import (
     folded_guards,
     inlined_refs,
     load_schema,
+    merged_alternatives,
     passes_schema_quickly,
 )
 from tests.contentkit import ACTOR_MOD, EVENT_INCURSION, PLACE_KURSK, SITE, write_site
@@ -92,6 +93,55 @@ def test_every_line_break_guard_is_folded_into_the_pattern_it_guards(kind):
     assert (json.dumps(LINE_BREAK_GUARD) in json.dumps(load_schema(kind))) == (
         NO_LINE_BREAK_AHEAD.replace("\\", "\\\\") in folded
     )
+
+
+@pytest.mark.parametrize("kind", sorted(BASES))
+def test_every_one_of_is_merged_for_the_fast_pass(kind):
+    """A `oneOf` costs the fast pass an exception per value, however valid."""
+    fast = merged_alternatives(inlined_refs(folded_guards(as_draft7(load_schema(kind)))))
+    assert '"oneOf"' not in json.dumps(fast)
+
+
+FIGURES = [0, 12, -1, True, 1.5, "12", None, {}, [10, 15], [10], [10, 15, 20], [-1, 2], [1, "2"]]
+RELATED = [
+    *("ok-id", "bad id", "ok-id\n", 5, None, [], True),
+    *({"event": "ok-id"}, {"event": "ok-id", "kind": "part-of"}, {"event": "bad id"}),
+    *({"kind": "part-of"}, {"event": "ok-id", "x": 1}, {"event": "ok-id", "kind": "nope"}),
+]
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=repr)
+def test_a_merged_figure_accepts_exactly_what_its_one_of_accepts(figure):
+    claim = {**BASES["event"]["claims"][0], "figures": {"killed": figure}}
+    document = {**BASES["event"], "claims": [claim]}
+    slow_ok = jsonschema.Draft202012Validator(load_schema("event")).is_valid(document)
+    assert passes_schema_quickly(document, "event") == slow_ok
+
+
+@pytest.mark.parametrize("related", RELATED, ids=repr)
+def test_a_merged_related_event_accepts_exactly_what_its_one_of_accepts(related):
+    document = {**BASES["event"], "related": [related]}
+    slow_ok = jsonschema.Draft202012Validator(load_schema("event")).is_valid(document)
+    assert passes_schema_quickly(document, "event") == slow_ok
+
+
+@pytest.mark.parametrize(
+    "alternatives",
+    [
+        [{"type": "integer"}, {"type": "number", "minimum": 0}],  # numbers overlap integers
+        [{"type": "string"}, {"type": "string", "maxLength": 3}],  # one type twice
+        [{"type": "string", "enum": ["a"]}, {"type": "array"}],  # a keyword of any type
+        [{"type": ["string", "array"]}, {"type": "object"}],  # more than one type
+        [{"type": "string", "minimum": 1}, {"type": "array"}],  # another type's keyword
+    ],
+)
+def test_a_one_of_that_cannot_be_merged_exactly_is_kept(alternatives):
+    assert merged_alternatives({"oneOf": alternatives}) == {"oneOf": alternatives}
+
+
+def test_a_one_of_beside_other_keywords_is_kept():
+    schema = {"oneOf": [{"type": "string"}, {"type": "array"}], "not": {"const": "x"}}
+    assert merged_alternatives(schema) == schema
 
 
 @pytest.mark.parametrize("definition", ["slug", "date", "day", "time", "timezone", "url"])
