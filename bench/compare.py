@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import edits
 
 
-def rebuild(
+def run_once(
     checkout: Path, work: Path, search: bool, cold: bool = False, check: bool = False
 ) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one `build` command (`cold`: with `--no-cache`,
@@ -78,11 +78,11 @@ def main() -> int:
             continue
         if not (work / "content").exists():
             shutil.copytree(args.content, work / "content")
-        rebuild(checkout, work, args.search)  # warm: site and cache
+        run_once(checkout, work, args.search)  # warm: site and cache
     if args.unchanged:
         time.sleep(1.1)  # files written just before a build are not trusted by their mtime
         for checkout, work in zip(args.checkouts, works, strict=True):
-            rebuild(checkout, work, args.search)
+            run_once(checkout, work, args.search)
     walls: list[list[float]] = [[], []]
     cpus: list[list[float]] = [[], []]
     for rep in range(args.reps):
@@ -92,7 +92,7 @@ def main() -> int:
             time.sleep(1.1)  # past the one-second mtime guard, as an editor's save would be
         order = (0, 1) if rep % 2 == 0 else (1, 0)
         for which in order:
-            wall, cpu = rebuild(
+            wall, cpu = run_once(
                 args.checkouts[which], works[which], args.search, args.cold, args.check
             )
             walls[which].append(wall)

@@ -561,8 +561,20 @@ def test_the_code_key_is_hashed_from_the_files_as_they_are_now_not_once_per_proc
     assert cache.code_key() != before
 
 
-def test_the_tzdata_package_shapes_output_where_the_system_has_no_zone_database():
-    assert ("tzdata", "tzdata") in cache.SHAPING_LIBRARIES
+def test_an_upgrade_of_the_tzdata_package_changes_the_code_key(monkeypatch):
+    """Where the system has no zone database, `zoneinfo` reads the `tzdata` package."""
+    import importlib.metadata
+
+    installed = importlib.metadata.version
+    keys = []
+    for release in ("2024.1", "2025.2"):
+
+        def version(distribution: str, release: str = release) -> str:
+            return release if distribution == "tzdata" else installed(distribution)
+
+        monkeypatch.setattr(importlib.metadata, "version", version)
+        keys.append(cache.code_key())
+    assert keys[0] != keys[1]
 
 
 def test_each_shaping_library_is_stamped_where_an_import_finds_it():
