@@ -12,6 +12,7 @@ can run it from a process that holds no more than the list of pages (see `apart`
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -58,9 +59,12 @@ def _executable() -> Path:
 
 GLOB_MAX_CHARS = 60_000
 """The longest glob of event pages given to Pagefind (~2,000 ids of 25 characters, a
-year of a 14,000-event site). Its glob parser refused some globs of ~180,000 characters
-and took others, depending on the characters; a longer list, or one Pagefind refuses,
-is indexed from a folder of links instead."""
+year of a 14,000-event site); a longer list is indexed from a folder of links instead.
+Two limits lie above it: Linux refuses any single argument longer than 128 KiB
+(`MAX_ARG_STRLEN`: "Argument list too long"), and Pagefind's glob parser refuses a list
+of ids some way beyond that. Either refusal (`_GlobRefused`) falls back to the links."""
+GLOB_REFUSED = "did not parse as a valid glob"
+"""What Pagefind says of a glob its parser refuses."""
 GLOB_SAFE_ID = re.compile(r"[a-z0-9-]+")
 """Ids are slugs (`structure.SLUG`); nothing else is put in a glob, where `*`, `?`,
 `[`, `{`, `,` and `\\` have meanings of their own."""
@@ -81,6 +85,13 @@ def _pages_glob(event_ids: Sequence[str]) -> str | None:
     return glob
 
 
+class _GlobRefused(BuildError):
+    """The indexer never ran over the pages because of the glob itself: too long an
+    argument for the system, or one its parser refused. Any other failure (a crash, a
+    timeout, a full disk) would fail again from links, after as long again, so it is
+    reported at once."""
+
+
 def _index_pages(site_dir: Path, event_ids: Sequence[str], output: Path, work: Path) -> None:
     """One bundle in `output` from the events' pages in `site_dir`, by a glob where one
     fits, else from links in `work`."""
@@ -89,7 +100,7 @@ def _index_pages(site_dir: Path, event_ids: Sequence[str], output: Path, work: P
         try:
             _run_indexer(site_dir, output, glob)
             return
-        except BuildError:  # a glob it could not parse, say: the links are tried once
+        except _GlobRefused:  # never seen within GLOB_MAX_CHARS: the links are tried once
             shutil.rmtree(output, ignore_errors=True)
     _link_pages(site_dir, event_ids, work)
     _run_indexer(work, output)
@@ -127,10 +138,16 @@ def _run_indexer(pages_dir: Path, output: Path, glob: str | None = None) -> None
             command, capture_output=True, text=True, check=False, timeout=INDEX_TIMEOUT_SECONDS
         )
     except (OSError, subprocess.TimeoutExpired) as problem:
-        raise BuildError(f"the search indexer could not run: {problem}") from problem
+        refused = isinstance(problem, OSError) and problem.errno == errno.E2BIG
+        raise (_GlobRefused if refused else BuildError)(
+            f"the search indexer could not run: {problem}"
+        ) from problem
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip()
-        raise BuildError(f"the search indexer failed (exit {completed.returncode}): {detail}")
+        refused = glob is not None and GLOB_REFUSED in detail
+        raise (_GlobRefused if refused else BuildError)(
+            f"the search indexer failed (exit {completed.returncode}): {detail}"
+        )
 
 
 def index_shards(

@@ -70,12 +70,31 @@ def test_a_shard_too_long_for_a_glob_is_indexed_from_links_to_the_same_text(
 def test_a_glob_the_indexer_refuses_falls_back_to_links(site, tmp_path, monkeypatch):
     monkeypatch.setattr(indexer, "_pages_glob", lambda event_ids: "events/{a-2019")
     assert index_2019(site, tmp_path) == EXPECTED
+    assert (tmp_path / "work" / "2019" / "events" / "a-2019" / "index.html").is_file()
 
 
-def test_an_indexer_that_fails_either_way_is_a_build_error(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(indexer, "_executable", lambda: Path("/bin/false"))
-    with pytest.raises(BuildError, match="search indexer failed"):
+def test_a_glob_longer_than_the_system_takes_as_an_argument_falls_back_to_links(
+    site, tmp_path, monkeypatch
+):
+    """Linux refuses a single argument over 128 KiB before the indexer starts."""
+    filler = ",".join(f"x{n:07d}" for n in range(20_000))  # 180,000 characters
+    glob = f"events/{{a-2019,b-2019,{filler}}}/index.html"
+    monkeypatch.setattr(indexer, "_pages_glob", lambda event_ids: glob)
+    assert index_2019(site, tmp_path) == EXPECTED
+    assert (tmp_path / "work" / "2019" / "events" / "a-2019" / "index.html").is_file()
+
+
+def test_any_other_indexer_failure_is_reported_at_once_without_links(site, tmp_path, monkeypatch):
+    """Trying again from links would fail again, after as long again."""
+    runs = tmp_path / "runs"
+    failing = tmp_path / "pagefind"
+    failing.write_text(f'#!/bin/sh\necho run >> "{runs}"\necho "Error: No space left"\nexit 1\n')
+    failing.chmod(0o755)
+    monkeypatch.setattr(indexer, "_executable", lambda: failing)
+    with pytest.raises(BuildError, match=r"search indexer failed .*No space left"):
         index_2019(site, tmp_path)
+    assert runs.read_text() == "run\n"
+    assert list((tmp_path / "work").iterdir()) == []
 
 
 @pytest.mark.parametrize("event_id", ["a*b", "a,b", "a}b", "a[b]", "A-b", "a/b", "a\\b", ""])
