@@ -1,9 +1,12 @@
 // Added to HTML responses by `python build.py serve` only; never part of the built site.
 // Polls /__reload: a new build number reloads the page; build errors show in a panel.
+// A build with search puts the pages in place first (build number) and then the search
+// index (search number), which reloads only the search page: the one page that reads it.
 (function () {
   "use strict";
   var seen = null;
   var panel = null;
+  var readsIndex = document.querySelector("#search[data-bundles]") !== null;
 
   function show(problems) {
     if (panel) {
@@ -40,11 +43,14 @@
         return response.json();
       })
       .then(function (state) {
-        if (seen !== null && state.build !== seen) {
+        if (
+          seen !== null &&
+          (state.build !== seen.build || (readsIndex && state.search !== seen.search))
+        ) {
           location.reload();
           return;
         }
-        seen = state.build;
+        seen = { build: state.build, search: state.search };
         show(state.problems);
       })
       .catch(function () {

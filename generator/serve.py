@@ -74,21 +74,40 @@ class BuildConfig:
 
 
 class LiveState:
-    """The build counter and the errors of the latest build, shared by watcher and server."""
+    """The build and search counters and the errors of the latest build, shared by
+    watcher and server. A new build number reloads every open page; a new search number
+    only the search page (`live_reload.js`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._build = 0
+        self._search = 0
         self._errors: tuple[Problem, ...] = ()
+        self._pages_shown = False
 
-    def record(self, errors: Iterable[Problem]) -> None:
+    def pages_published(self) -> None:
+        """The running build has put its pages in place and now indexes them for search:
+        pages reload now. A build that publishes found no errors, so none are shown."""
         with self._lock:
             self._build += 1
-            self._errors = tuple(errors)
+            self._errors = ()
+            self._pages_shown = True
 
-    def read(self) -> tuple[int, tuple[Problem, ...]]:
+    def record(self, errors: Iterable[Problem]) -> None:
+        """The build has ended. Where its pages were shown already and it ended well,
+        only the search page reloads, for its new index."""
+        errors = tuple(errors)
         with self._lock:
-            return self._build, self._errors
+            if self._pages_shown and not errors:
+                self._search += 1
+            else:
+                self._build += 1
+                self._errors = errors
+            self._pages_shown = False
+
+    def read(self) -> tuple[int, int, tuple[Problem, ...]]:
+        with self._lock:
+            return self._build, self._search, self._errors
 
 
 # ---------------------------------------------------------------- building and watching
@@ -109,7 +128,9 @@ CODE_CHANGED = (
 )
 
 
-def rebuild(config: BuildConfig) -> list[Problem]:
+def rebuild(
+    config: BuildConfig, on_pages_published: Callable[[], None] | None = None
+) -> list[Problem]:
     """The build's errors; a crash (such as a template mistake) becomes one more error."""
     try:
         changed = code_changed_since(config.loaded_code)
@@ -122,6 +143,7 @@ def rebuild(config: BuildConfig) -> list[Problem]:
             cache_dir=config.cache_dir,
             use_cache=config.use_cache,
             with_search=config.with_search,
+            on_pages_published=on_pages_published,
         )
     except Exception as crash:
         where = traceback.extract_tb(crash.__traceback__)[-1:] or None
@@ -160,7 +182,7 @@ def watch(
         if current == last:
             continue
         last = current
-        errors = rebuild(config)
+        errors = rebuild(config, state.pages_published)
         state.record(errors)
         report(errors)
 
@@ -204,10 +226,11 @@ def make_handler(out_dir: Path, state: LiveState) -> type[SimpleHTTPRequestHandl
 
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
-            build, errors = state.read()
+            build, search, errors = state.read()
             if path == "/__reload":
                 payload = {
                     "build": build,
+                    "search": search,
                     "problems": [f"{p.file}:{p.line}:{p.col}: {p.message}" for p in errors],
                 }
                 self.send_bytes(json.dumps(payload).encode(), "application/json")
@@ -280,7 +303,7 @@ def serve(args: argparse.Namespace) -> int:
     state = LiveState()
     server = _bind(args.port, make_handler(config.out_dir, state))
     before_first_build = snapshot(watched_folders(config))
-    errors = rebuild(config)
+    errors = rebuild(config, state.pages_published)
     state.record(errors)
     _print_errors(errors, fmt, f"built {config.out_dir}")
     stop = threading.Event()

@@ -20,11 +20,13 @@ import urllib.request
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from generator import serve
+from generator import build, finish, serve
+from generator.problems import error
 from tests.contentkit import EVENT_INCURSION, write_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -319,3 +321,114 @@ def test_the_watch_sees_each_kind_of_change_a_build_would(tmp_path: Path) -> Non
 
     (templates / "page.html").write_text("<p>{{ title }}!</p>", encoding="utf-8")
     assert serve.snapshot(folders)[1] != first[1]
+
+
+# ---------------------------------------------------------------- pages before the index
+
+
+def test_a_build_in_place_with_search_announces_its_pages_before_it_indexes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = write_site(tmp_path / "content", {})
+    out = tmp_path / "site"
+    assert build.build_site(content, out) == []
+    (content / "events" / "2024" / "incursion.yaml").write_text(
+        EVENT_INCURSION.replace(OLD_TITLE, "Shown before the index"), encoding="utf-8"
+    )
+    seen: list[object] = []
+    reindex = finish.Finish.reindex_in_place
+
+    def recorded_reindex(self: finish.Finish, staging: Path) -> None:
+        seen.append("indexing")
+        reindex(self, staging)
+
+    def announced() -> None:
+        seen.append("Shown before the index" in (out / EVENT_PAGE).read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(finish.Finish, "reindex_in_place", recorded_reindex)
+    assert build.build_site(content, out, on_pages_published=announced) == []
+    assert seen == [True, "indexing"]
+
+
+@pytest.mark.parametrize("options", [{"use_cache": False}, {"with_search": False}])
+def test_a_build_that_publishes_its_pages_and_index_together_announces_nothing(
+    tmp_path: Path, options: dict[str, bool]
+) -> None:
+    """Through a staging folder the pages and the index are swapped in at once; without
+    search nothing is left to wait for."""
+    content = write_site(tmp_path / "content", {})
+    out = tmp_path / "site"
+    assert build.build_site(content, out, **options) == []
+    (content / "events" / "2024" / "incursion.yaml").write_text(
+        EVENT_INCURSION.replace(OLD_TITLE, "Edited"), encoding="utf-8"
+    )
+    seen: list[str] = []
+    build.build_site(content, out, on_pages_published=lambda: seen.append("pages"), **options)
+    assert seen == []
+    assert "Edited" in (out / EVENT_PAGE).read_text(encoding="utf-8")
+
+
+def test_pages_shown_early_and_a_good_end_reload_only_the_search_page_after() -> None:
+    state = serve.LiveState()
+    state.pages_published()
+    assert state.read() == (1, 0, ())
+    state.record([])
+    assert state.read() == (1, 1, ())
+
+
+def test_a_build_that_fails_after_showing_its_pages_reloads_every_page_with_its_errors() -> None:
+    state = serve.LiveState()
+    failed = error("site", 1, 1, "the search indexer failed")
+    state.pages_published()
+    state.record([failed])
+    assert state.read() == (2, 0, (failed,))
+
+
+def test_a_build_that_showed_no_pages_early_reloads_every_page_as_it_ends() -> None:
+    state = serve.LiveState()
+    state.pages_published()
+    state.record([])
+    state.record([])
+    assert state.read() == (2, 1, ())
+
+
+@pytest.mark.browser
+def test_a_new_search_number_reloads_the_search_page_and_no_other(tmp_path: Path) -> None:
+    """The real handler, reload script and state, over two pages the test writes."""
+    from tests.browser import chromium
+
+    out = tmp_path / "site"
+    (out / "search").mkdir(parents=True)
+    (out / "index.html").write_text("<!doctype html><title>Home</title><p>home</p>")
+    (out / "search" / "index.html").write_text(
+        '<!doctype html><title>Search</title><div id="search" data-bundles="2024"></div>'
+    )
+    state = serve.LiveState()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), serve.make_handler(out, state))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with chromium() as browser:
+            home, search = browser.new_page(), browser.new_page()
+            for page, path in ((home, ""), (search, "search/")):
+                page.goto(url + path)
+                page.wait_for_function("() => window.fetch && document.readyState === 'complete'")
+                page.wait_for_timeout(1000)  # the script has read the numbers once
+                page.evaluate("() => { window.notReloaded = true; }")
+
+            state.pages_published()  # a new build number: every page reloads
+            for page in (home, search):
+                page.wait_for_function("() => window.notReloaded === undefined", timeout=10_000)
+                page.wait_for_timeout(1000)
+                page.evaluate("() => { window.notReloaded = true; }")
+
+            state.record([])  # then a new search number
+            search.wait_for_function("() => window.notReloaded === undefined", timeout=10_000)
+            home.wait_for_timeout(2000)  # three polls of the page
+            assert home.evaluate("() => window.notReloaded") is True
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
