@@ -461,3 +461,18 @@ def test_event_json_ld_gives_a_timed_start_with_its_utc_offset(index: SiteIndex)
     graph = event_json_ld(index, index.event_by_id["drone"])["@graph"]
     assert isinstance(graph, list)
     assert graph[0]["startDate"] == "2024-03-20T09:30:00+03:00"
+
+
+@pytest.mark.parametrize("text", ["Kursk", "Курськ — «Тьоткіно»", "a\ud800b", "<&>\"'", "😀"])
+def test_an_atom_element_is_serialised_exactly_as_elementtree_writes_utf_8(text: str) -> None:
+    from generator.exports import feeds
+
+    def entry() -> ET.Element:
+        element = ET.Element("entry")
+        ET.SubElement(element, "title").text = text
+        ET.SubElement(element, "category", {"term": text})
+        return element
+
+    expected = entry()
+    ET.indent(expected, level=1)
+    assert feeds._serialise(entry(), level=1) == ET.tostring(expected, encoding="utf-8")
