@@ -57,7 +57,7 @@
         // The server is restarting or stopped: keep the page, try again.
       })
       .then(function () {
-        setTimeout(poll, 700);
+        setTimeout(poll, 300);
       });
   }
 
