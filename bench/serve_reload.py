@@ -6,11 +6,12 @@ CONTENT_DIR for this repository and, with `--before REPO`, for another checkout 
 generator (a `git worktree` of an older commit), each on its own copy and port, and
 waits for their first builds. Then, repetition by repetition and program by program, it
 edits one title (`bench/edits.py`) and polls `/__reload` every 10 ms, as the page's script
-does every 700 ms: the build number moving is the page reloading, the search number
+does every 300 ms: the build number moving is the page reloading, the search number
 moving (or, for a program without one, the build number) is the search page reloading
 with the new index. The watch's own poll (`serve.POLL_SECONDS`) is in every figure, as
 it is in an editor's wait. Printed as JSON: each program's medians and ranges in
-seconds, and with `--before` the paired ratio of each figure.
+seconds, with `--before` the paired ratio of each figure, and each `serve` process's
+resident memory once the edits are done and it is idle.
 
 Usage: python bench/serve_reload.py CONTENT_DIR WORK_DIR [--reps N] [--before REPO]
 """
@@ -68,8 +69,16 @@ def _wait(url: str, done: Callable[[tuple[int, int]], bool], seconds: float) -> 
     raise RuntimeError(f"{url}: nothing within {seconds} s")
 
 
+def resident_mib(pid: int) -> float:
+    """The process's resident memory now (`VmRSS`)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 @contextlib.contextmanager
-def serving(program: Path, content: Path, out: Path) -> Iterator[str]:
+def serving(program: Path, content: Path, out: Path) -> Iterator[tuple[str, int]]:
     port = _free_port()
     process = subprocess.Popen(
         [*SERVE, "--content", str(content), "--out", str(out), "--port", str(port)],
@@ -80,7 +89,7 @@ def serving(program: Path, content: Path, out: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait(url, lambda numbers: numbers[0] >= 1, FIRST_BUILD_SECONDS)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -118,12 +127,14 @@ def main() -> int:
             if not content.exists():
                 shutil.copytree(args.content, content)
             out = args.work.resolve() / name / "site"
-            urls[name] = (stack.enter_context(serving(program, content, out)), content)
+            urls[name] = (*stack.enter_context(serving(program, content, out)), content)
         for _ in range(args.reps):
-            for name, (url, content) in urls.items():
+            for name, (url, _pid, content) in urls.items():
                 pages, search = one_edit(url, content)
                 series[name]["pages"].append(pages)
                 series[name]["search"].append(search)
+        time.sleep(2)  # a quiet poll or two: `serve` reads its kept cache entries then
+        resident = {name: resident_mib(pid) for name, (_url, pid, _content) in urls.items()}
     result: dict[str, object] = {
         name: {
             f"{figure}_median_s": round(statistics.median(times), 2)
@@ -133,6 +144,7 @@ def main() -> int:
             f"{figure}_range_s": [round(min(t), 2), round(max(t), 2)]
             for figure, t in figures.items()
         }
+        | {"resident_mib_after": round(resident[name])}
         for name, figures in series.items()
     }
     if args.before:

@@ -57,6 +57,15 @@ LISTED_ENTRY = "listed"
 """The parts of each event's list item that no page changes (`assemble.Job.listed`)."""
 
 
+PARSED_ENTRY = "parsed"
+"""Each content file's outcome (problems, references, record), keyed by its bytes' hash."""
+
+
+KEPT_ENTRIES = (PARSED_ENTRY, f"{PARSED_ENTRY}-new", LISTED_ENTRY, f"{LISTED_ENTRY}-new")
+"""What `serve` keeps in memory between builds (`cache.Kept`): the two large entries,
+both layers of each (`incremental.Layered`, which copies what it loads)."""
+
+
 LOCK_NAME = "build.lock"
 """In the cache folder: held by the build of that folder's output that is running."""
 
@@ -104,6 +113,7 @@ def build_site(
     with_search: bool = True,
     report: Report = _quiet,
     on_pages_published: Callable[[], None] | None = None,
+    kept: cache.Kept | None = None,
 ) -> list[Problem]:
     """Returns the problems; on any error the previous output is left untouched.
 
@@ -114,7 +124,8 @@ def build_site(
 
     `on_pages_published` is called when a build in place with search has put its pages
     and exports in place and is about to index them (`serve` reloads the open pages
-    then, not ~2 s later once a year of a 10,000-event site is indexed again).
+    then, not ~2 s later once a year of a 10,000-event site is indexed again). `kept`
+    holds cache entries from earlier builds of the same process (`KEPT_ENTRIES`).
     """
     outpath.check_output_location(out_dir, content_dir, REPO_ROOT)
     if use_cache and cache_dir is not None:
@@ -129,6 +140,7 @@ def build_site(
             with_search,
             report,
             on_pages_published,
+            kept,
         )
 
 
@@ -182,11 +194,12 @@ def _build(
     with_search: bool,
     report: Report,
     on_pages_published: Callable[[], None] | None,
+    kept: cache.Kept | None,
 ) -> list[Problem]:
     """One build, holding the lock of its output's cache folder (a build without the
     cache holds it too when a build with the cache has made one: its swap of the whole
     folder must not land among another build's changes in place)."""
-    store = cache.Store((cache_dir or cache.default_dir(out_dir)) if use_cache else None)
+    store = cache.Store(cache.build_dir(out_dir, cache_dir, use_cache), kept)
     folder = store.folder or cache.default_dir(out_dir)
     with one_build_at_a_time(folder, create=use_cache, report=report):
         return _build_locked(
@@ -278,7 +291,7 @@ def _assemble(
     use_cache = store.folder is not None
     if use_cache:
         store.load_compiled(structure.COMPILED_ENTRY, structure.load_validators)
-    parsed = incremental.Layered.load(store, "parsed") if use_cache else None
+    parsed = incremental.Layered.load(store, PARSED_ENTRY) if use_cache else None
     memo = parsed.memo if parsed is not None else None
     vouched = (
         Vouched.after(previous.get("digests") or {}, previous.get("started", 0), inputs)

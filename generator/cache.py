@@ -28,9 +28,9 @@ import contextlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator import __version__
 from generator.errors import UsageError
@@ -178,6 +178,12 @@ def default_dir(out_dir: Path) -> Path:
     return out.parent / DEFAULT_NAME / out.name
 
 
+def build_dir(out_dir: Path, cache_dir: Path | None, use_cache: bool) -> Path | None:
+    """The cache folder of a build of `out_dir`: `cache_dir` or the default; None without
+    the cache."""
+    return (cache_dir or default_dir(out_dir)) if use_cache else None
+
+
 def default_check_dir(content_dir: Path) -> Path:
     """`.cache/check-<content folder's name>` next to the content folder: outside it, as
     editors' files must stay theirs alone, and one per content folder checked."""
@@ -185,11 +191,46 @@ def default_check_dir(content_dir: Path) -> Path:
     return content.parent / DEFAULT_NAME / f"check-{content.name}"
 
 
-class Store:
-    """Named entries in one folder; `None` as folder makes a store that keeps nothing."""
+FileIdentity = tuple[int, int, int, int]
+"""(device, inode, size, mtime_ns) of a cache file as it was read."""
 
-    def __init__(self, folder: Path | None) -> None:
+
+class Kept:
+    """Cache entries a long-running process (`serve`) keeps unpickled between its builds.
+
+    Unpickling the parsed files and the list items' parts of a 10,000-event site is most
+    of a rebuild's cache loading. A kept entry is given back, without reading the file,
+    while the file is still the very one it was read from: the cache only ever replaces
+    a file by renaming a new one over it, so a file another build wrote has another
+    inode. What is given back is the file's whole content, header included, so an entry
+    saved under another code key is refused as it would be from the file. The entries
+    are shared from build to build: only those whose readers copy rather than change
+    them may be kept (`incremental.Layered`)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.file_names = frozenset(f"{name}.pickle" for name in names)
+        self._read: dict[str, tuple[FileIdentity, Any]] = {}
+
+    def read(self, file_name: str, stream: BinaryIO) -> Any:
+        """The content of `stream`, the open file `file_name`: kept, or unpickled and kept."""
+        found = os.fstat(stream.fileno())
+        identity = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+        kept = self._read.get(file_name)
+        if kept is not None and kept[0] == identity:
+            return kept[1]
+        self._read.pop(file_name, None)
+        content = pickle.load(stream)
+        self._read[file_name] = (identity, content)
+        return content
+
+
+class Store:
+    """Named entries in one folder; `None` as folder makes a store that keeps nothing.
+    With `kept`, the entries it names are read through it (`Kept`)."""
+
+    def __init__(self, folder: Path | None, kept: Kept | None = None) -> None:
         self.folder = folder
+        self.kept = kept
         self._code_key: str | None = None
 
     def code_key(self) -> str:
@@ -231,11 +272,20 @@ class Store:
         if self.folder is not None:
             self._write(f"{name}.pickle", ((FORMAT, self.code_key()), payload))
 
+    def warm(self) -> None:
+        """Read the kept entries now, while the process is idle, so that the next build
+        finds them in memory; a build that ran in a child process (`apart`) read them
+        there, into a copy of `kept` that ended with it."""
+        for file_name in sorted(self.kept.file_names if self.kept is not None else ()):
+            self._read(file_name)
+
     def _read(self, file_name: str) -> Any:
         if self.folder is None:
             return None
         try:
             with open(self.folder / file_name, "rb") as stream:
+                if self.kept is not None and file_name in self.kept.file_names:
+                    return self.kept.read(file_name, stream)
                 return pickle.load(stream)
         except Exception:  # any damage to a cache file means "no entry"
             return None

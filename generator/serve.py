@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import cache, unchanged
-from generator.build import REPO_ROOT, build_site
+from generator.build import KEPT_ENTRIES, REPO_ROOT, build_site
 from generator.errors import UsageError
 from generator.outpath import check_output_location
 from generator.problems import FORMATTERS, Problem, error
@@ -71,6 +71,12 @@ class BuildConfig:
     with_search: bool = True
     loaded_code: cache.CodeStamp = field(default_factory=loaded_code_stamp)
     """What the process runs, as it was when `serve` started."""
+    kept: cache.Kept = field(default_factory=lambda: cache.Kept(KEPT_ENTRIES))
+    """The large cache entries, kept in memory from build to build (`cache.Kept`)."""
+
+    def cache_store(self) -> cache.Store:
+        """The build's cache, read through `kept` (a store of nothing without the cache)."""
+        return cache.Store(cache.build_dir(self.out_dir, self.cache_dir, self.use_cache), self.kept)
 
 
 class LiveState:
@@ -144,6 +150,7 @@ def rebuild(
             use_cache=config.use_cache,
             with_search=config.with_search,
             on_pages_published=on_pages_published,
+            kept=config.kept,
         )
     except Exception as crash:
         where = traceback.extract_tb(crash.__traceback__)[-1:] or None
@@ -177,14 +184,19 @@ def watch(
     `last`, the snapshot taken before the build being served began (an edit saved while
     that build ran is built next, not missed)."""
     folders = watched_folders(config)
+    warmed = False
     while not stop.wait(POLL_SECONDS):
         current = snapshot(folders)
         if current == last:
+            if not warmed:  # the first quiet poll after a build: nobody waits for it
+                config.cache_store().warm()
+                warmed = True
             continue
         last = current
         errors = rebuild(config, state.pages_published)
         state.record(errors)
         report(errors)
+        warmed = False
 
 
 # ---------------------------------------------------------------- serving

@@ -535,6 +535,41 @@ def test_entries_written_by_other_code_read_as_empty(tmp_path):
     assert store.load("state") is None
 
 
+def test_a_kept_entry_is_unpickled_once_while_its_file_is_the_same(tmp_path):
+    kept = cache.Kept(["parsed"])
+    cache.Store(tmp_path).save("parsed", {"a": [1]})
+    first = cache.Store(tmp_path, kept).load("parsed")
+    assert first == {"a": [1]}
+    assert cache.Store(tmp_path, kept).load("parsed") is first
+
+
+def test_a_kept_entry_is_read_again_once_another_build_replaced_its_file(tmp_path):
+    kept = cache.Kept(["parsed"])
+    cache.Store(tmp_path).save("parsed", {"a": 1})
+    assert cache.Store(tmp_path, kept).load("parsed") == {"a": 1}
+    cache.Store(tmp_path).save("parsed", {"a": 2})  # same size, maybe the same mtime tick
+    assert cache.Store(tmp_path, kept).load("parsed") == {"a": 2}
+    cache.Store(tmp_path).forget("parsed")
+    assert cache.Store(tmp_path, kept).load("parsed") is None
+
+
+def test_a_kept_entry_saved_under_another_code_key_is_refused_like_its_file(
+    tmp_path, monkeypatch
+):
+    kept = cache.Kept(["parsed"])
+    cache.Store(tmp_path).save("parsed", {"a": 1})
+    assert cache.Store(tmp_path, kept).load("parsed") == {"a": 1}
+    monkeypatch.setattr(cache.Store, "code_key", lambda store: "an edited template")
+    assert cache.Store(tmp_path, kept).load("parsed") is None
+
+
+def test_entries_not_named_kept_are_read_from_their_files_each_time(tmp_path):
+    kept = cache.Kept(["parsed"])
+    cache.Store(tmp_path).save("state", {"a": 1})
+    store = cache.Store(tmp_path, kept)
+    assert store.load("state") is not store.load("state")
+
+
 def test_the_code_key_covers_templates_static_files_and_schemas():
     covered = {path.parent.name for path in cache._code_files()}
     assert {"templates", "static", "schemas", "generator"} <= covered

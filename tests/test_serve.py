@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -22,10 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator import build, finish, serve
+from generator import build, cache, finish, serve
 from generator.problems import error
 from tests.contentkit import EVENT_INCURSION, write_site
 
@@ -321,6 +323,70 @@ def test_the_watch_sees_each_kind_of_change_a_build_would(tmp_path: Path) -> Non
 
     (templates / "page.html").write_text("<p>{{ title }}!</p>", encoding="utf-8")
     assert serve.snapshot(folders)[1] != first[1]
+
+
+def test_serve_keeps_the_large_cache_entries_in_memory_and_builds_as_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = write_site(tmp_path / "content", {})
+    out = tmp_path / "site"
+    config = serve.BuildConfig(content, out, None, None, use_cache=True, with_search=False)
+    assert serve.rebuild(config) == []
+    config.cache_store().warm()  # as the watch does at its first quiet poll
+    unpickled: list[str] = []
+    load = pickle.load
+
+    def recorded_load(stream: Any) -> Any:
+        unpickled.append(Path(getattr(stream, "name", "(in memory)")).name)
+        return load(stream)
+
+    monkeypatch.setattr(pickle, "load", recorded_load)
+    edit_event_file(content, EVENT_INCURSION.replace(OLD_TITLE, "Kept in memory"))
+    assert serve.rebuild(config) == []
+    assert unpickled, "the rest of the cache is read from its files"
+    assert not set(unpickled) & config.kept.file_names
+    cold = tmp_path / "cold"
+    assert build.build_site(content, cold, use_cache=False, with_search=False) == []
+    assert files_of(out) == files_of(cold)
+
+
+def test_the_watch_reads_the_kept_entries_at_its_first_quiet_poll_after_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build run in a child process (a large site with search) read them there."""
+    content = write_site(tmp_path / "content", {})
+    config = serve.BuildConfig(content, tmp_path / "site", None, None, use_cache=True)
+    warmed: list[Path | None] = []
+    monkeypatch.setattr(cache.Store, "warm", lambda store: warmed.append(store.folder))
+    state, stop = serve.LiveState(), threading.Event()
+    quiet = serve.snapshot(serve.watched_folders(config))
+    watcher = threading.Thread(
+        target=serve.watch, args=(config, state, lambda errors: None, stop, quiet)
+    )
+    watcher.start()
+    try:
+        wait_until(lambda: len(warmed) == 1)
+        edit_event_file(content, EVENT_INCURSION.replace(OLD_TITLE, "Edited"))
+        wait_until(lambda: len(warmed) == 2)
+    finally:
+        stop.set()
+        watcher.join(timeout=DEADLINE)
+    assert state.read()[0] == 1
+    assert warmed == [tmp_path / ".cache" / "site"] * 2
+
+
+def edit_event_file(content: Path, text: str) -> None:
+    """A new text for the event, saved past the mtime guard of the build before it."""
+    time.sleep(1.1)
+    (content / "events" / "2024" / "incursion.yaml").write_text(text, encoding="utf-8")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 # ---------------------------------------------------------------- pages before the index
