@@ -553,9 +553,7 @@ def test_a_kept_entry_is_read_again_once_another_build_replaced_its_file(tmp_pat
     assert cache.Store(tmp_path, kept).load("parsed") is None
 
 
-def test_a_kept_entry_saved_under_another_code_key_is_refused_like_its_file(
-    tmp_path, monkeypatch
-):
+def test_a_kept_entry_saved_under_another_code_key_is_refused_like_its_file(tmp_path, monkeypatch):
     kept = cache.Kept(["parsed"])
     cache.Store(tmp_path).save("parsed", {"a": 1})
     assert cache.Store(tmp_path, kept).load("parsed") == {"a": 1}
