@@ -1,5 +1,5 @@
 """What one poll of `serve`'s watch costs: the snapshot of the content and template
-folders it takes every `serve.POLL_SECONDS` while an editor previews.
+folders it takes, at intervals `serve.poll_wait` sets, while an editor previews.
 
 Each repetition starts a fresh process per program (this repository, and with `--before
 REPO` another checkout of the generator, such as a `git worktree` of an older commit),

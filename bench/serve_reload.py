@@ -8,7 +8,7 @@ waits for their first builds. Then, repetition by repetition and program by prog
 edits one title (`bench/edits.py`) and polls `/__reload` every 10 ms, as the page's script
 does every 300 ms: the build number moving is the page reloading, the search number
 moving (or, for a program without one, the build number) is the search page reloading
-with the new index. The watch's own poll (`serve.POLL_SECONDS`) is in every figure, as
+with the new index. The watch's own wait between polls (`serve.poll_wait`) is in every figure, as
 it is in an editor's wait. Printed as JSON: each program's medians and ranges in
 seconds, with `--before` the paired ratio of each figure, and each `serve` process's
 resident memory once the edits are done and it is idle.

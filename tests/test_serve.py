@@ -375,6 +375,16 @@ def test_the_watch_reads_the_kept_entries_at_its_first_quiet_poll_after_a_build(
     assert warmed == [tmp_path / ".cache" / "site"] * 2
 
 
+@pytest.mark.parametrize(
+    ("snapshot_seconds", "wait"), [(0.005, 0.1), (0.04, 0.36), (0.4, 3.6), (1.0, 5.0)]
+)
+def test_the_watch_waits_in_proportion_to_its_snapshot_within_bounds(
+    snapshot_seconds: float, wait: float
+) -> None:
+    """Nine times the snapshot's time, so the watch takes a tenth of a core at most."""
+    assert serve.poll_wait(snapshot_seconds) == pytest.approx(wait)
+
+
 def edit_event_file(content: Path, text: str) -> None:
     """A new text for the event, saved past the mtime guard of the build before it."""
     time.sleep(1.1)
