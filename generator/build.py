@@ -207,7 +207,6 @@ def _build(
             out_dir,
             base_url,
             store,
-            use_cache,
             with_search,
             report,
             on_pages_published,
@@ -219,12 +218,12 @@ def _build_locked(
     out_dir: Path,
     base_url: str | None,
     store: cache.Store,
-    use_cache: bool,
     with_search: bool,
     report: Report,
     on_pages_published: Callable[[], None] | None,
 ) -> list[Problem]:
     started = unchanged.now_ns()
+    use_cache = store.folder is not None
     options = (str(content_dir.resolve()), str(out_dir.resolve()), base_url, with_search)
     found = store.load("state")
     last = found if isinstance(found, unchanged.LastBuild) and found.options == options else None

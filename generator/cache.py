@@ -276,7 +276,7 @@ class Store:
         """Read the kept entries now, while the process is idle, so that the next build
         finds them in memory; a build that ran in a child process (`apart`) read them
         there, into a copy of `kept` that ended with it."""
-        for file_name in sorted(self.kept.file_names if self.kept is not None else ()):
+        for file_name in self.kept.file_names if self.kept is not None else ():
             self._read(file_name)
 
     def _read(self, file_name: str) -> Any:
