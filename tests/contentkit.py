@@ -1,4 +1,5 @@
-"""Write small content folders from inline text, for tests that run the real CLI."""
+"""Write small content folders from inline text, for tests that run the real CLI, and read
+back what a build wrote."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ within: russia
 coordinates: [51.7, 36.2]
 """
 
+INCURSION_FILE = "events/2024/incursion.yaml"
+INCURSION_PAGE = "events/incursion/index.html"
+INCURSION_TITLE = "Armed groups cross into Kursk and Belgorod oblasts"
+
+
 EVENT_INCURSION = """\
 title: Armed groups cross into Kursk and Belgorod oblasts
 date: 2024-03-12
@@ -65,7 +71,7 @@ VALID_SITE = {
     "actors/russian-government.yaml": ACTOR_GOVERNMENT,
     "places/russia.yaml": PLACE_RUSSIA,
     "places/kursk-oblast.yaml": PLACE_KURSK,
-    "events/2024/incursion.yaml": EVENT_INCURSION,
+    INCURSION_FILE: EVENT_INCURSION,
 }
 
 
@@ -80,6 +86,20 @@ def write_site(root: Path, files: dict[str, str | bytes], *, base: bool = True) 
         else:
             path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
+
+
+def save_incursion(content: Path, text: str) -> None:
+    """The fixture event's file saved with `text`, as an editor saves it."""
+    (content / INCURSION_FILE).write_text(text, encoding="utf-8")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path there, with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def event(**changes: str) -> str:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.browser import REPO_ROOT
+from tests.contentkit import files_of
 
 GENERATE = REPO_ROOT / "bench" / "generate.py"
 
@@ -25,12 +26,6 @@ def generate(out: Path, events: int = 200, seed: int = 7) -> None:
         ],
         check=True,
     )
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_a_generated_site_of_200_events_passes_check(tmp_path: Path) -> None:

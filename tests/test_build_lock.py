@@ -16,11 +16,9 @@ from pathlib import Path
 
 from generator import build
 from generator.cli import main
-from tests.contentkit import EVENT_INCURSION, write_site
+from tests.contentkit import INCURSION_PAGE, event, save_incursion, write_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EVENT_PAGE = Path("events/incursion/index.html")
-OLD_TITLE = "Armed groups cross into Kursk and Belgorod oblasts"
 WAITED = 1.5
 """How long a blocked build is watched to be still waiting: far beyond a small build."""
 
@@ -76,21 +74,16 @@ def finished(process: subprocess.Popen[str]) -> int:
     return process.returncode
 
 
-def retitle(content: Path, title: str) -> None:
-    path = content / "events" / "2024" / "incursion.yaml"
-    path.write_text(EVENT_INCURSION.replace(OLD_TITLE, title), encoding="utf-8")
-
-
 def test_a_build_waits_while_another_build_of_its_output_runs(tmp_path: Path) -> None:
     content, out = built_once(tmp_path)
-    retitle(content, "Edited while another build ran")
+    save_incursion(content, event(title="Edited while another build ran"))
     with lock_held(tmp_path / ".cache" / "site") as release, build_started(content, out) as waiting:
         time.sleep(WAITED)
         assert waiting.poll() is None
-        assert "Edited while" not in (out / EVENT_PAGE).read_text(encoding="utf-8")
+        assert "Edited while" not in (out / INCURSION_PAGE).read_text(encoding="utf-8")
         release()
         assert finished(waiting) == 0
-    assert "Edited while another build ran" in (out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "Edited while another build ran" in (out / INCURSION_PAGE).read_text(encoding="utf-8")
 
 
 def test_a_build_without_the_cache_waits_for_a_build_with_it(tmp_path: Path) -> None:

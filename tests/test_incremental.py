@@ -26,6 +26,7 @@ from bench import generate
 from generator import cache, digests, pipeline, render
 from generator.build import build_site
 from generator.cli import main
+from tests.contentkit import files_of
 
 
 def make_content(folder: Path, events: int = 40, seed: int = 3) -> Path:
@@ -38,10 +39,9 @@ def build(content: Path, out: Path, *extra: str) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """The site's files but its search bundles, whose bytes Pagefind does not repeat."""
     return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "pagefind" not in path.relative_to(folder).parts
+        path: data for path, data in files_of(folder).items() if "pagefind" not in path.split("/")
     }
 
 

@@ -29,11 +29,18 @@ import pytest
 
 from generator import build, cache, finish, serve
 from generator.problems import error
-from tests.contentkit import EVENT_INCURSION, write_site
+from tests.contentkit import (
+    EVENT_INCURSION,
+    INCURSION_FILE,
+    INCURSION_PAGE,
+    INCURSION_TITLE,
+    event,
+    files_of,
+    save_incursion,
+    write_site,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EVENT_PAGE = "events/incursion/index.html"
-OLD_TITLE = "Armed groups cross into Kursk and Belgorod oblasts"
 RELOAD_TAG = '<script src="/__reload.js" defer></script>'
 DEADLINE = 30.0
 """Generous: a shared 2-core machine running other builds can take many seconds to rebuild."""
@@ -114,11 +121,6 @@ def previewing(tmp_path: Path, *options: str, program: Path = REPO_ROOT) -> Iter
         process.communicate(timeout=10)
 
 
-def edit_event(preview: Preview, text: str) -> None:
-    """Write the file and make sure its size or time changes even within one clock tick."""
-    (preview.content / "events" / "2024" / "incursion.yaml").write_text(text, encoding="utf-8")
-
-
 def test_serve_prints_its_address_on_127_0_0_1(preview: Preview) -> None:
     preview.process.send_signal(signal.SIGINT)
     stdout, _ = preview.process.communicate(timeout=10)
@@ -126,13 +128,13 @@ def test_serve_prints_its_address_on_127_0_0_1(preview: Preview) -> None:
 
 
 def test_serve_answers_with_the_built_site(preview: Preview) -> None:
-    assert OLD_TITLE in preview.get(EVENT_PAGE)
+    assert INCURSION_TITLE in preview.get(INCURSION_PAGE)
 
 
 def test_served_html_gets_the_reload_script_but_built_files_do_not(preview: Preview) -> None:
-    assert RELOAD_TAG in preview.get(EVENT_PAGE)
+    assert RELOAD_TAG in preview.get(INCURSION_PAGE)
     assert RELOAD_TAG in preview.get("")
-    assert "__reload" not in (preview.out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "__reload" not in (preview.out / INCURSION_PAGE).read_text(encoding="utf-8")
     assert "location.reload()" in preview.get("__reload.js")
 
 
@@ -140,8 +142,8 @@ def test_serve_rebuilds_after_a_content_edit_and_bumps_the_build_counter(
     preview: Preview,
 ) -> None:
     first = preview.state()["build"]
-    edit_event(preview, EVENT_INCURSION.replace(OLD_TITLE, "Fighters enter Kursk Oblast"))
-    wait_until(lambda: "Fighters enter Kursk Oblast" in preview.get(EVENT_PAGE))
+    save_incursion(preview.content, event(title="Fighters enter Kursk Oblast"))
+    wait_until(lambda: "Fighters enter Kursk Oblast" in preview.get(INCURSION_PAGE))
     # The new site is swapped in just before the counter moves on: wait for both.
     wait_until(lambda: preview.state()["build"] != first)
 
@@ -149,24 +151,24 @@ def test_serve_rebuilds_after_a_content_edit_and_bumps_the_build_counter(
 def test_serve_keeps_the_last_good_site_after_a_bad_edit_and_lists_the_errors(
     preview: Preview,
 ) -> None:
-    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    save_incursion(preview.content, event(date="2024-02-30"))
     wait_until(lambda: bool(preview.state()["problems"]))
     problems = preview.state()["problems"]
     assert isinstance(problems, list)
     assert "incursion.yaml:2:7: date '2024-02-30' is not a real day" in problems[0]
-    assert OLD_TITLE in preview.get(EVENT_PAGE)
+    assert INCURSION_TITLE in preview.get(INCURSION_PAGE)
     assert "is not a real day" in preview.get("__problems")
 
 
 def test_serve_clears_the_errors_once_the_content_is_fixed(preview: Preview) -> None:
-    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    save_incursion(preview.content, event(date="2024-02-30"))
     wait_until(lambda: bool(preview.state()["problems"]))
-    edit_event(preview, EVENT_INCURSION)
+    save_incursion(preview.content, EVENT_INCURSION)
     wait_until(lambda: preview.state()["problems"] == [])
 
 
 def test_serve_prints_build_errors_to_the_terminal(preview: Preview) -> None:
-    edit_event(preview, EVENT_INCURSION.replace("date: 2024-03-12\n", "date: 2024-02-30\n"))
+    save_incursion(preview.content, event(date="2024-02-30"))
     wait_until(lambda: bool(preview.state()["problems"]))
     preview.process.send_signal(signal.SIGINT)
     _, stderr = preview.process.communicate(timeout=10)
@@ -182,7 +184,7 @@ def test_serve_stops_cleanly_with_exit_code_0(preview: Preview, stop: signal.Sig
 
 def test_serve_no_search_previews_without_a_search_index(tmp_path: Path) -> None:
     with previewing(tmp_path, "--no-cache", "--no-search") as running:
-        assert OLD_TITLE in running.get(EVENT_PAGE)
+        assert INCURSION_TITLE in running.get(INCURSION_PAGE)
         assert not (running.out / "pagefind").exists()
 
 
@@ -209,14 +211,14 @@ def test_an_edited_template_shows_at_once_and_the_cache_keeps_to_the_templates(
     original = template.read_text(encoding="utf-8")
     with previewing(tmp_path, "--no-search", program=program) as running:
         template.write_text(original.replace("</body>", "<!-- edited --></body>"), "utf-8")
-        wait_until(lambda: "<!-- edited -->" in running.get(EVENT_PAGE))
+        wait_until(lambda: "<!-- edited -->" in running.get(INCURSION_PAGE))
         running.process.send_signal(signal.SIGINT)
         running.process.wait(timeout=DEADLINE)
     template.write_text(original, encoding="utf-8")
     build = [sys.executable, "build.py", "build", "--no-search"]
     where = ["--content", str(running.content), "--out", str(running.out)]
     subprocess.run([*build, *where], cwd=program, check=True, capture_output=True)
-    assert "<!-- edited -->" not in (running.out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "<!-- edited -->" not in (running.out / INCURSION_PAGE).read_text(encoding="utf-8")
 
 
 def test_after_a_change_to_the_generator_s_python_serve_builds_nothing_and_says_restart(
@@ -226,12 +228,12 @@ def test_after_a_change_to_the_generator_s_python_serve_builds_nothing_and_says_
     with previewing(tmp_path, "--no-search", program=program) as running:
         with (program / "generator" / "views.py").open("a", encoding="utf-8") as code:
             code.write("# edited while serve runs\n")
-        edit_event(running, EVENT_INCURSION.replace(OLD_TITLE, "Fighters enter Kursk Oblast"))
+        save_incursion(running.content, event(title="Fighters enter Kursk Oblast"))
         wait_until(lambda: bool(running.state()["problems"]))
         problems = running.state()["problems"]
         assert isinstance(problems, list)
         assert "views.py:1:1: the generator's code changed since serve started" in problems[0]
-        assert OLD_TITLE in running.get(EVENT_PAGE)
+        assert INCURSION_TITLE in running.get(INCURSION_PAGE)
 
 
 def test_an_updated_time_zone_database_counts_as_code_serve_must_be_restarted_for(
@@ -279,9 +281,7 @@ def test_an_edit_saved_while_the_first_build_runs_is_built_next(tmp_path: Path) 
     config = serve.BuildConfig(content, out, None, None, use_cache=False)
     before_first_build = serve.snapshot(serve.watched_folders(config))
     serve.rebuild(config)
-    (content / "events" / "2024" / "incursion.yaml").write_text(
-        EVENT_INCURSION.replace(OLD_TITLE, "Saved during the first build"), encoding="utf-8"
-    )
+    save_incursion(content, event(title="Saved during the first build"))
     state, stop = serve.LiveState(), threading.Event()
     watcher = threading.Thread(
         target=serve.watch, args=(config, state, lambda errors: None, stop, before_first_build)
@@ -292,7 +292,7 @@ def test_an_edit_saved_while_the_first_build_runs_is_built_next(tmp_path: Path) 
     finally:
         stop.set()
         watcher.join(timeout=DEADLINE)
-    assert "Saved during the first build" in (out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "Saved during the first build" in (out / INCURSION_PAGE).read_text(encoding="utf-8")
 
 
 def test_the_watch_sees_each_kind_of_change_a_build_would(tmp_path: Path) -> None:
@@ -304,12 +304,12 @@ def test_the_watch_sees_each_kind_of_change_a_build_would(tmp_path: Path) -> Non
     templates.mkdir()
     (templates / "page.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
     folders = (content, templates, tmp_path / "missing")
-    event = content / "events" / "2024" / "incursion.yaml"
+    saved = content / INCURSION_FILE
     first = serve.snapshot(folders)
     assert first[2] == {}
 
-    stamp = event.stat()
-    os.utime(event, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    stamp = saved.stat()
+    os.utime(saved, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
     edited = serve.snapshot(folders)
     assert edited != first
 
@@ -341,7 +341,7 @@ def test_serve_keeps_the_large_cache_entries_in_memory_and_builds_as_a_cold_buil
         return load(stream)
 
     monkeypatch.setattr(pickle, "load", recorded_load)
-    edit_event_file(content, EVENT_INCURSION.replace(OLD_TITLE, "Kept in memory"))
+    save_incursion(content, event(title="Kept in memory"))
     assert serve.rebuild(config) == []
     assert unpickled, "the rest of the cache is read from its files"
     assert not set(unpickled) & config.kept.file_names
@@ -355,7 +355,9 @@ def test_the_watch_reads_the_kept_entries_at_its_first_quiet_poll_after_a_build(
 ) -> None:
     """A build run in a child process (a large site with search) read them there."""
     content = write_site(tmp_path / "content", {})
-    config = serve.BuildConfig(content, tmp_path / "site", None, None, use_cache=True)
+    config = serve.BuildConfig(
+        content, tmp_path / "site", None, None, use_cache=True, with_search=False
+    )
     warmed: list[Path | None] = []
     monkeypatch.setattr(cache.Store, "warm", lambda store: warmed.append(store.folder))
     state, stop = serve.LiveState(), threading.Event()
@@ -366,7 +368,7 @@ def test_the_watch_reads_the_kept_entries_at_its_first_quiet_poll_after_a_build(
     watcher.start()
     try:
         wait_until(lambda: len(warmed) == 1)
-        edit_event_file(content, EVENT_INCURSION.replace(OLD_TITLE, "Edited"))
+        save_incursion(content, event(title="Edited"))
         wait_until(lambda: len(warmed) == 2)
     finally:
         stop.set()
@@ -385,20 +387,6 @@ def test_the_watch_waits_in_proportion_to_its_snapshot_within_bounds(
     assert serve.poll_wait(snapshot_seconds) == pytest.approx(wait)
 
 
-def edit_event_file(content: Path, text: str) -> None:
-    """A new text for the event, saved past the mtime guard of the build before it."""
-    time.sleep(1.1)
-    (content / "events" / "2024" / "incursion.yaml").write_text(text, encoding="utf-8")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 # ---------------------------------------------------------------- pages before the index
 
 
@@ -408,9 +396,7 @@ def test_a_build_in_place_with_search_announces_its_pages_before_it_indexes_them
     content = write_site(tmp_path / "content", {})
     out = tmp_path / "site"
     assert build.build_site(content, out) == []
-    (content / "events" / "2024" / "incursion.yaml").write_text(
-        EVENT_INCURSION.replace(OLD_TITLE, "Shown before the index"), encoding="utf-8"
-    )
+    save_incursion(content, event(title="Shown before the index"))
     seen: list[object] = []
     reindex = finish.Finish.reindex_in_place
 
@@ -419,7 +405,7 @@ def test_a_build_in_place_with_search_announces_its_pages_before_it_indexes_them
         reindex(self, staging)
 
     def announced() -> None:
-        seen.append("Shown before the index" in (out / EVENT_PAGE).read_text(encoding="utf-8"))
+        seen.append("Shown before the index" in (out / INCURSION_PAGE).read_text(encoding="utf-8"))
 
     monkeypatch.setattr(finish.Finish, "reindex_in_place", recorded_reindex)
     assert build.build_site(content, out, on_pages_published=announced) == []
@@ -435,13 +421,11 @@ def test_a_build_that_publishes_its_pages_and_index_together_announces_nothing(
     content = write_site(tmp_path / "content", {})
     out = tmp_path / "site"
     assert build.build_site(content, out, **options) == []
-    (content / "events" / "2024" / "incursion.yaml").write_text(
-        EVENT_INCURSION.replace(OLD_TITLE, "Edited"), encoding="utf-8"
-    )
+    save_incursion(content, event(title="Edited"))
     seen: list[str] = []
     build.build_site(content, out, on_pages_published=lambda: seen.append("pages"), **options)
     assert seen == []
-    assert "Edited" in (out / EVENT_PAGE).read_text(encoding="utf-8")
+    assert "Edited" in (out / INCURSION_PAGE).read_text(encoding="utf-8")
 
 
 def test_pages_shown_early_and_a_good_end_reload_only_the_search_page_after() -> None:
