@@ -49,6 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import edits, measure, run
+from generator import cache
 
 PYTHON = sys.executable
 THIS = Path(__file__).resolve()
@@ -203,7 +204,9 @@ def prepare(base: Path, content: Path) -> dict[str, Path]:
         bodies.write_text(json.dumps(event_bodies(content)), encoding="utf-8")
     edited = floors / "content-edited"
     changed = floors / "changed-pages.json"
-    if not changed.exists():
+    made_by = floors / "changed-pages.code-key"
+    code_key = cache.code_key()  # another generator may change other pages
+    if not changed.exists() or not made_by.exists() or made_by.read_text() != code_key:
         shutil.rmtree(edited, ignore_errors=True)
         shutil.copytree(content, edited)
         events = sorted((edited / "events").rglob("*.yaml"))
@@ -212,6 +215,7 @@ def prepare(base: Path, content: Path) -> dict[str, Path]:
         cold_build(edited, floors / "site-after")
         found = changed_pages(floors / "site-before", floors / "site-after")
         changed.write_text(json.dumps(found), encoding="utf-8")
+        made_by.write_text(code_key)
     return {"bodies": bodies, "edited": edited, "changed": changed}
 
 
