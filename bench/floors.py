@@ -12,14 +12,19 @@ the ratio says how far below the target the floor itself lies:
 - **yaml**: every content file read and pulled through PyYAML's C parser, events taken
   and dropped (no tree, no positions, no schema), split over two processes. A check with
   no cache parses every file.
-- **one-title**: the sum of two parts. *Find the edit*: a process that starts, imports
-  the page rendering (Jinja2 and the generator's views) and stats every content file,
-  which is how any build that keeps nothing running learns what changed. *Render what
-  changed*: rendering exactly the HTML pages whose bytes a one-title edit changes (found
-  by comparing two cold builds, before and after the edit, file by file), timed inside
-  a process that already holds the site's index, its compiled templates and every
-  list item's parts, as a design keeping all of them would. The exports (events.json,
-  feeds, ...) that change too are left out, so the floor is lower than any real one.
+- **one-title**: the sum of two parts. *start*: a process that starts, imports the
+  libraries a rebuild renders and reads with (Jinja2, Python-Markdown for the edited
+  body, PyYAML for the edited file) and stats every content file, which is how any build
+  that keeps nothing running learns what changed. *render-changed*: rendering exactly
+  the HTML pages whose bytes a one-title edit changes (found by comparing two cold
+  builds, before and after the edit, file by file), timed inside a process that already
+  holds the site's index, its compiled templates and every list item's parts, as a
+  design keeping all of them would. Loading what the changed pages show (their events'
+  titles, dates and places) and the exports (events.json, feeds, ...) that change too
+  are left out, so the floor is lower than any real one.
+- **find-edit** (not a floor, for comparison with *start*): the same process importing
+  this generator's page rendering (its views, hubs and models) instead of the bare
+  libraries: what our own modules add to every rebuild's start.
 
 Each floor is a whole process (spawn to exit, `measure.run`) except "render what
 changed", which the process times itself (the median of three renders after one
@@ -27,8 +32,8 @@ untimed). Prints medians, ranges and each floor's median paired ratio to Hugo, a
 them in bench/.work/floors-<N>.json.
 
 Usage: python bench/floors.py [--n 10000] [--seed 1] [--reps 5]
-(the worker modes, `markdown BODIES`, `yaml CONTENT`, `find-edit CONTENT` and
-`render-changed CONTENT CHANGED`, are what the timed processes run.)
+(the worker modes, `markdown BODIES`, `yaml CONTENT`, `start CONTENT`, `find-edit CONTENT`
+and `render-changed CONTENT CHANGED`, are what the timed processes run.)
 """
 
 from __future__ import annotations
@@ -116,13 +121,26 @@ def yaml_worker(content: Path) -> None:
     in_two_halves(content_files(content), parse)
 
 
-def find_edit_worker(content: Path) -> None:
-    """Start, import what renders a page, and stat every content file."""
-    from generator import pages, render  # noqa: F401  (imported to be paid for)
-
+def stat_every_file(content: Path) -> None:
     for folder, _dirs, names in os.walk(content):
         for name in names:
             os.stat(os.path.join(folder, name))
+
+
+def start_worker(content: Path) -> None:
+    """Start, import the libraries a rebuild renders and reads with, stat every file."""
+    import jinja2  # noqa: F401  (imported to be paid for)
+    import markdown  # noqa: F401
+    import yaml  # noqa: F401
+
+    stat_every_file(content)
+
+
+def find_edit_worker(content: Path) -> None:
+    """Start, import this generator's page rendering, and stat every content file."""
+    from generator import pages, render  # noqa: F401  (imported to be paid for)
+
+    stat_every_file(content)
 
 
 def render_changed_worker(content: Path, changed_file: Path) -> None:
@@ -260,7 +278,15 @@ def measure_floors(n: int, seed: int, reps: int) -> dict[str, object]:
     worker = [PYTHON, str(THIS)]
     series: dict[str, list[float]] = {
         name: []
-        for name in ("hugo", "markdown", "yaml", "find-edit", "render-changed", "one-title")
+        for name in (
+            "hugo",
+            "markdown",
+            "yaml",
+            "start",
+            "render-changed",
+            "one-title",
+            "find-edit",
+        )
     }
     # One untimed run first: it reads Hugo's site into the page cache, as our floors'
     # inputs are by `prepare`, and takes the kernel's work left by any earlier removal.
@@ -271,13 +297,14 @@ def measure_floors(n: int, seed: int, reps: int) -> dict[str, object]:
         series["hugo"].append(timed([*hugo, "-d", str(hugo_outs / str(rep))]))
         series["markdown"].append(timed([*worker, "markdown", str(inputs["bodies"])]))
         series["yaml"].append(timed([*worker, "yaml", str(content)]))
+        series["start"].append(timed([*worker, "start", str(content)]))
         series["find-edit"].append(timed([*worker, "find-edit", str(content)]))
         series["render-changed"].append(
             inner_seconds(
                 [*worker, "render-changed", str(inputs["edited"]), str(inputs["changed"])]
             )
         )
-        series["one-title"].append(series["find-edit"][-1] + series["render-changed"][-1])
+        series["one-title"].append(series["start"][-1] + series["render-changed"][-1])
         print(
             f"  rep {rep + 1}: "
             + ", ".join(f"{name} {values[-1]:.3f} s" for name, values in series.items()),
@@ -321,6 +348,7 @@ def main(argv: Sequence[str]) -> int:
     workers: dict[str, Callable[..., None]] = {
         "markdown": markdown_worker,
         "yaml": yaml_worker,
+        "start": start_worker,
         "find-edit": find_edit_worker,
         "render-changed": render_changed_worker,
     }

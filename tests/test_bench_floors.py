@@ -78,7 +78,10 @@ def test_the_render_floor_refuses_a_name_that_is_no_page(tmp_path: Path) -> None
     assert "rendered 1 of the 2 changed pages" in done.stderr
 
 
-def test_finding_the_edit_stats_a_folder_and_exits_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["start", "find-edit"])
+def test_starting_stats_every_file_it_is_given(tmp_path: Path, mode: str) -> None:
     shutil.copytree(CONTENT, tmp_path / "content")
-    done = worker("find-edit", tmp_path / "content")
-    assert done.returncode == 0, done.stderr
+    assert worker(mode, tmp_path / "content").returncode == 0
+    assert worker(mode, tmp_path / "no-such-folder").returncode == 0  # nothing to stat
+    (tmp_path / "content" / "dangling.yaml").symlink_to(tmp_path / "gone")
+    assert worker(mode, tmp_path / "content").returncode != 0  # each file is stat'ed
