@@ -209,7 +209,7 @@ def changed_pages(before: Path, after: Path) -> list[str]:
         for name in names:
             rel = Path(folder, name).relative_to(before)
             if name.endswith(".html") and not (after / rel).exists():
-                found.append(rel.as_posix())  # pragma: no cover - a title edit removes none
+                found.append(rel.as_posix())
     return sorted(found)
 
 
@@ -288,8 +288,8 @@ def measure_floors(n: int, seed: int, reps: int) -> dict[str, object]:
             "find-edit",
         )
     }
-    # One untimed run first: it reads Hugo's site into the page cache, as our floors'
-    # inputs are by `prepare`, and takes the kernel's work left by any earlier removal.
+    # One untimed run first: it reads Hugo's site into the page cache, as `prepare` did
+    # our floors' inputs, and it, not a timed run, follows the removal just above.
     timed([*hugo, "-d", str(hugo_outs / "warm-up")])
     for rep in range(reps):
         # A new folder each time, all removed after the last run: on this disk a run

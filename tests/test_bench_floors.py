@@ -39,7 +39,12 @@ def test_the_changed_pages_are_the_html_files_whose_bytes_differ(tmp_path: Path)
         write(site / "events" / "a" / "index.html", f"<p>{site.name}</p>")
         write(site / "events.json", f'["{site.name}"]')  # an export, not a page
     write(after / "new" / "index.html", "<p>new</p>")
-    assert floors.changed_pages(before, after) == ["events/a/index.html", "new/index.html"]
+    write(before / "gone" / "index.html", "<p>gone</p>")
+    assert floors.changed_pages(before, after) == [
+        "events/a/index.html",
+        "gone/index.html",
+        "new/index.html",
+    ]
 
 
 @pytest.mark.parametrize("broken_at", [0, 1], ids=["parent's half", "child's half"])
