@@ -50,11 +50,15 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import edits, measure, run
 from generator import cache
+
+if TYPE_CHECKING:
+    from generator.index import SiteIndex
 
 PYTHON = sys.executable
 THIS = Path(__file__).resolve()
@@ -62,23 +66,25 @@ RENDER_TIMES = 3
 """Renders timed (after one untimed) by `render-changed`; it prints their median."""
 
 
-def in_two_halves(items: Sequence[object], work: Callable[[Sequence[object]], None]) -> None:
+def in_two_halves(items: Sequence[object], work: Callable[[Sequence[object]], int]) -> None:
     """`work` over every other item in a forked child and the rest here: both cores, an
-    even split, no pool to start or results to send back."""
+    even split, no pool to start or results to send back. Each process prints how many
+    items its `work` says it did (`done N`), so that a half skipped can be seen."""
     child = os.fork()
     if child == 0:
         code = 1
         try:
-            work(items[1::2])
+            print(f"done {work(items[1::2])}", flush=True)
             code = 0
         except BaseException:
             traceback.print_exc()
         finally:
             os._exit(code)
-    work(items[0::2])
+    done = work(items[0::2])
     _, status = os.waitpid(child, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit("the forked half failed")
+    print(f"done {done}")
 
 
 def content_files(content: Path) -> list[str]:
@@ -97,10 +103,14 @@ def markdown_worker(bodies_file: Path) -> None:
 
     bodies = json.loads(bodies_file.read_text(encoding="utf-8"))
 
-    def convert(some: Sequence[object]) -> None:
+    def convert(some: Sequence[object]) -> int:
+        converted = 0
         for body in some:
             text = str(body)
-            richtext._markdown(richtext._needless_patterns(text)).reset().convert(text)
+            converted += bool(
+                richtext._markdown(richtext._needless_patterns(text)).reset().convert(text)
+            )
+        return converted
 
     in_two_halves(bodies, convert)
 
@@ -109,7 +119,7 @@ def yaml_worker(content: Path) -> None:
     """Every content file's events from PyYAML's C parser, taken and dropped."""
     import yaml
 
-    def parse(paths: Sequence[object]) -> None:
+    def parse(paths: Sequence[object]) -> int:
         for path in paths:
             loader = yaml.CSafeLoader(Path(str(path)).read_bytes().decode("utf-8"))
             try:
@@ -117,6 +127,7 @@ def yaml_worker(content: Path) -> None:
                     pass
             finally:
                 loader.dispose()
+        return len(paths)
 
     in_two_halves(content_files(content), parse)
 
@@ -145,11 +156,9 @@ def find_edit_worker(content: Path) -> None:
 
 def render_changed_worker(content: Path, changed_file: Path) -> None:
     """Print the median seconds to plan and render the pages named in `changed_file`."""
-    from generator import pages, pipeline
+    from generator import pages
 
-    index, problems = pipeline.load_site(content)
-    if index is None:
-        raise SystemExit(f"the content does not load: {problems[:3]}")
+    index = loaded_index(content)
     changed = set(json.loads(changed_file.read_text(encoding="utf-8")))
     units = [unit for unit in pages.page_units(index) if changed.intersection(unit.out_paths)]
 
@@ -173,14 +182,19 @@ def render_changed_worker(content: Path, changed_file: Path) -> None:
     print(statistics.median(times))
 
 
-def event_bodies(content: Path) -> list[str]:
-    """Every event's Markdown body, read with the generator's own loader."""
+def loaded_index(content: Path) -> SiteIndex:
+    """The content's index, read by the generator as a build reads it."""
     from generator import pipeline
 
     index, problems = pipeline.load_site(content)
     if index is None:
         raise SystemExit(f"the content does not load: {problems[:3]}")
-    return [event.body for event in index.events if event.body]
+    return index
+
+
+def event_bodies(content: Path) -> list[str]:
+    """Every event's Markdown body."""
+    return [event.body for event in loaded_index(content).events if event.body]
 
 
 def cold_build(content: Path, out: Path) -> None:
@@ -292,8 +306,8 @@ def measure_floors(n: int, seed: int, reps: int) -> dict[str, object]:
     # our floors' inputs, and it, not a timed run, follows the removal just above.
     timed([*hugo, "-d", str(hugo_outs / "warm-up")])
     for rep in range(reps):
-        # A new folder each time, all removed after the last run: on this disk a run
-        # of Hugo just after removing its previous output of 10,000 files was slower.
+        # A new folder each time, all removed after the last run: a precaution, as in one
+        # set of runs on this disk Hugo was slower just after removing its last output.
         series["hugo"].append(timed([*hugo, "-d", str(hugo_outs / str(rep))]))
         series["markdown"].append(timed([*worker, "markdown", str(inputs["bodies"])]))
         series["yaml"].append(timed([*worker, "yaml", str(content)]))

@@ -87,7 +87,8 @@ def _tree(root: int) -> list[int]:
     return tree
 
 
-def _rss_kib(pid: int) -> int:
+def rss_kib(pid: int) -> int:
+    """The process's resident memory now (`VmRSS`), 0 once it has gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -106,7 +107,7 @@ def run(argv: Sequence[str], cwd: Path | None = None) -> Measurement:
         def sample(pid: int) -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, sum(_rss_kib(child) for child in _tree(pid)))
+                peak = max(peak, sum(rss_kib(child) for child in _tree(pid)))
                 done.wait(POLL_SECONDS)
 
         start = time.perf_counter()

@@ -34,7 +34,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench import edits  # noqa: E402
+from bench import edits, measure  # noqa: E402
 
 FIRST_BUILD_SECONDS = 900
 EDIT_SECONDS = 300
@@ -67,14 +67,6 @@ def _wait(url: str, done: Callable[[tuple[int, int]], bool], seconds: float) -> 
             return numbers
         time.sleep(POLL)
     raise RuntimeError(f"{url}: nothing within {seconds} s")
-
-
-def resident_mib(pid: int) -> float:
-    """The process's resident memory now (`VmRSS`)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 @contextlib.contextmanager
@@ -134,7 +126,9 @@ def main() -> int:
                 series[name]["pages"].append(pages)
                 series[name]["search"].append(search)
         time.sleep(2)  # a quiet poll or two: `serve` reads its kept cache entries then
-        resident = {name: resident_mib(pid) for name, (_url, pid, _content) in urls.items()}
+        resident = {
+            name: measure.rss_kib(pid) / 1024 for name, (_url, pid, _content) in urls.items()
+        }
     result: dict[str, object] = {
         name: {
             f"{figure}_median_s": round(statistics.median(times), 2)

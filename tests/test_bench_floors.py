@@ -27,6 +27,11 @@ def worker(*argv: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def items_done(stdout: str) -> int:
+    """The items both halves say they did (`floors.in_two_halves`)."""
+    return sum(int(line.split()[1]) for line in stdout.splitlines() if line.startswith("done "))
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -58,15 +63,18 @@ def test_the_yaml_floor_fails_on_a_file_it_cannot_parse_in_either_half(
     write(tmp_path / names[1 - broken_at], "title: fine\n")
     assert worker("yaml", tmp_path).returncode != 0
     write(tmp_path / names[broken_at], "title: mended\n")
-    assert worker("yaml", tmp_path).returncode == 0
+    done = worker("yaml", tmp_path)
+    assert done.returncode == 0
+    assert items_done(done.stdout) == 2
 
 
-def test_the_markdown_floor_converts_the_bodies_of_real_content(tmp_path: Path) -> None:
+def test_the_markdown_floor_converts_every_body_of_real_content(tmp_path: Path) -> None:
     bodies = floors.event_bodies(CONTENT)
-    assert bodies and all(isinstance(body, str) for body in bodies)
+    assert len(bodies) > 1 and all(isinstance(body, str) for body in bodies)
     write(tmp_path / "bodies.json", json.dumps(bodies))
     done = worker("markdown", tmp_path / "bodies.json")
     assert done.returncode == 0, done.stderr
+    assert items_done(done.stdout) == len(bodies)
 
 
 def test_the_render_floor_renders_each_named_page_and_prints_its_time(tmp_path: Path) -> None:
